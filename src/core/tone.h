@@ -1,0 +1,49 @@
+/* tone — the breathing tones and chimes, synthesised on demand at any offset.
+ *
+ * Every sound here is a closed-form function of its own sample index, so a block can be
+ * rendered starting anywhere inside a cue (after a skip, or when the ring wraps) and give the
+ * same samples as an uninterrupted render. Envelopes start and end at exactly zero, so no
+ * sound ever begins or ends with a click.
+ *
+ * Design of the sounds, for someone following them for fifteen minutes with eyes closed:
+ *  - breath in: a warm tone gliding up a fifth (220 -> 330 Hz) with a little second
+ *    harmonic, swelling in gently: "rising" is the cue to inhale.
+ *  - breath out: a purer tone gliding down (294 -> 196 Hz), fading away slowly: "falling" is
+ *    the cue to exhale. Different direction, pitch and colour, so they are never confused.
+ *  - holds are silent.
+ *  - chimes: a soft bell (inharmonic partials, exponential decay). The hold start chime is
+ *    higher and shorter, the hold end chime lower, so each tells which it is.
+ *
+ * Pure; any thread; no allocation.
+ */
+#ifndef COACH_TONE_H
+#define COACH_TONE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TONE_BREATH_PEAK 0.16f /* tones sit under the voice (speech peaks at 0.5) */
+#define TONE_CHIME_PEAK 0.22f
+
+typedef enum tone_kind {
+  TONE_BREATH_IN,
+  TONE_BREATH_OUT,
+  TONE_CHIME,       /* transitions, opening and closing */
+  TONE_CHIME_START, /* a hold begins */
+  TONE_CHIME_END,   /* a hold ends */
+} tone_kind;
+
+/* How long a chime of this kind sounds, in frames at rate (breath tones last their phase). */
+int64_t tone_chime_frames(tone_kind kind, int rate);
+
+/* Adds gain * the sound into out[0..n): the frames [offset, offset + n) of a tone of kind
+ * lasting length frames (breath tones: the phase length; chimes: tone_chime_frames()).
+ * Frames outside [0, length) contribute nothing. */
+void tone_add(tone_kind kind, int64_t length, int rate, int64_t offset, float *out, size_t n,
+              float gain);
+
+/* The envelope of a breath tone at frame i of length: 0 at both ends, 1 in the middle,
+ * raised-cosine ramps. Exposed for tests. */
+float tone_breath_envelope(tone_kind kind, int64_t i, int64_t length, int rate);
+
+#endif
