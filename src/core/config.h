@@ -1,0 +1,114 @@
+/* config — the daemon's settings file, coach.ini (INI through inih).
+ *
+ * Sections and keys (config/coach.ini documents each one for users; keep both in step):
+ *   [audio]    device (output device name, "" = system default), volume (0-100, 80)
+ *   [voice]    name ("en-us"), rate (80-260 words/min, 140), pitch (0-100, 40),
+ *              volume (eSpeak amplitude 0-200, 100)
+ *   [routines] user_dir (replaces ~/.config/coach/routines), dirs (more folders, separated
+ *              by ',' or ':', may continue on indented lines)
+ *   [daemon]   socket (control socket path, "" = paths_socket()), log_level
+ *              (error|warn|info|debug, info), max_clients (1-64, 8)
+ * Paths must be absolute or start with "~/". Folders are not checked for existence here: the
+ * routine scan reports them, and a folder may appear later (a mount, a new checkout).
+ *
+ * Where the file comes from (config_find): --config FILE (must exist), else
+ * $XDG_CONFIG_HOME/coach/coach.ini (~/.config when unset), else the installed default
+ * (paths_default_config), else no file: the built-in defaults.
+ *
+ * Loading is all-or-nothing, like routine_load(): a file either yields a complete, checked
+ * configuration or changes nothing, with every problem recorded in the diag as
+ * "FILE:LINE: what is wrong (what is allowed)". Lines longer than CONFIG_LINE_MAX bytes, bytes
+ * that are not UTF-8 text (NUL, control characters, invalid sequences), unknown sections and
+ * keys, keys set twice, and out-of-range values are all errors: a typo in a setting must not
+ * be silently ignored.
+ *
+ * Ownership: coach_config is a plain value with no pointers; copy it freely. Pure apart from
+ * reading the one file, the environment (HOME for "~/", the paths_* lookups) and stat();
+ * any thread, one config and one diag per thread at a time.
+ */
+#ifndef COACH_CONFIG_H
+#define COACH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "coach_error.h"
+#include "paths.h"
+#include "routine.h" /* voice_settings */
+
+#define CONFIG_FILE_MAX_BYTES (64 * 1024)
+#define CONFIG_LINE_MAX 190 /* bytes; inih cuts longer lines (PLATFORM.md), so refuse them */
+#define CONFIG_DEVICE_MAX 128
+#define CONFIG_PATH_MAX 1024
+#define CONFIG_DIRS_MAX 8
+
+/* The defaults. The voice ones have the values of SPEECH_DEFAULT_* in engine/speech.h, which
+ * core code cannot include; tests/unit/test_config.c checks that they agree. */
+#define CONFIG_DEFAULT_VOLUME 80
+#define CONFIG_DEFAULT_VOICE "en-us"
+#define CONFIG_DEFAULT_RATE 140
+#define CONFIG_DEFAULT_PITCH 40
+#define CONFIG_DEFAULT_VOICE_VOLUME 100
+#define CONFIG_DEFAULT_MAX_CLIENTS 8
+
+typedef enum config_log_level {
+  CONFIG_LOG_ERROR,
+  CONFIG_LOG_WARN,
+  CONFIG_LOG_INFO, /* the default */
+  CONFIG_LOG_DEBUG,
+} config_log_level;
+
+typedef struct coach_config {
+  /* [audio] */
+  char device[CONFIG_DEVICE_MAX]; /* output device name or part of it; "" = system default */
+  int volume;                     /* master volume, percent 0..100 */
+
+  /* [voice]: the daemon's default voice; a routine's own settings win over it. Every field
+   * is set (never -1 or ""), so this is what speech_set_voice() gets for unset fields. */
+  voice_settings voice;
+
+  /* [routines] */
+  char user_dir[CONFIG_PATH_MAX];            /* "" = paths_user_routines() */
+  char dirs[CONFIG_DIRS_MAX][CONFIG_PATH_MAX]; /* searched after shipped and user routines */
+  int n_dirs;
+
+  /* [daemon] */
+  char socket[PATHS_SOCKET_MAX]; /* "" = paths_socket(); ignored under socket activation */
+  config_log_level log_level;
+  int max_clients;               /* connections served at once; more are refused */
+} coach_config;
+
+/* Fills cfg with the built-in defaults (what an empty or missing file gives). */
+void config_defaults(coach_config *cfg);
+
+/* Reads and checks path. It always starts from the defaults: a key the file leaves out has
+ * its default, not cfg's previous value. Initialises diag (coach_diag_init with path).
+ * COACH_OK: *cfg is the new configuration. Otherwise *cfg is untouched and the diag says
+ * why: COACH_E_IO when the file cannot be opened or read (the OS reason, e.g. "cannot open:
+ * Permission denied"; a directory, FIFO or device is refused without being read),
+ * COACH_E_INVALID for bad content, COACH_E_NOMEM. */
+coach_rc config_load(const char *path, coach_config *cfg, coach_diag *diag);
+
+/* The same from memory (tests, fuzzing); display_path is what the diag calls it. */
+coach_rc config_load_buffer(const char *data, size_t len, const char *display_path,
+                            coach_config *cfg, coach_diag *diag);
+
+/* Picks the file to load, in the order above. explicit_path (--config; NULL when not given)
+ * must exist: COACH_E_NOTFOUND if it does not. Otherwise COACH_OK, and either *found is
+ * true and buf holds the path, or *found is false (no file anywhere: use the defaults) and
+ * buf is "". Only "nothing there" (ENOENT, ENOTDIR) counts as absent: a file that is there
+ * but broken (a dangling symlink, a folder on the way that may not be searched) is found, so
+ * that loading it reports why instead of the daemon silently running with other settings.
+ * COACH_E_LIMIT if the path does not fit buf. */
+coach_rc config_find(const char *explicit_path, char *buf, size_t len, bool *found);
+
+/* config_find + config_load: what coachd does at start. used (may be NULL) receives the path
+ * loaded, "" for built-in defaults. An explicit_path that does not exist is an error in the
+ * diag ("cannot open: No such file or directory"), like any other unreadable file. */
+coach_rc config_load_auto(const char *explicit_path, coach_config *cfg, char *used,
+                          size_t used_len, coach_diag *diag);
+
+/* "error", "warn", "info", "debug". Never NULL. */
+const char *config_log_level_name(config_log_level level);
+
+#endif

@@ -1,0 +1,159 @@
+#include "paths.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build_config.h"
+
+/* An environment variable that is set and not empty: an empty value means "unset" to every
+ * XDG-aware program, and treating it as "" would put files in the working directory. */
+static const char *env_nonempty(const char *name)
+{
+  const char *v = getenv(name);
+  return (v && *v) ? v : NULL;
+}
+
+/* The XDG base directory spec says relative paths in XDG_* variables are invalid and must be
+ * ignored; a relative runtime or config dir would also depend on the daemon's cwd. */
+static const char *env_absolute(const char *name)
+{
+  const char *v = env_nonempty(name);
+  return (v && v[0] == '/') ? v : NULL;
+}
+
+static bool path_exists(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+static bool is_dir(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* printf into buf, all or nothing: buf is left untouched when the result does not fit, as
+ * coach_error.h promises for out-parameters on failure. */
+static coach_rc put(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static coach_rc put(char *buf, size_t len, const char *fmt, ...)
+{
+  char tmp[PATHS_MAX];
+  va_list ap;
+  int n;
+
+  va_start(ap, fmt);
+  n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+  va_end(ap);
+  if(n < 0 || (size_t)n >= sizeof(tmp) || (size_t)n >= len)
+    return COACH_E_LIMIT;
+  memcpy(buf, tmp, (size_t)n + 1);
+  return COACH_OK;
+}
+
+coach_rc paths_data_dir(char *buf, size_t len)
+{
+  const char *env = env_nonempty("COACH_DATA_DIR");
+  if(env)
+    return put(buf, len, "%s", env);
+  /* Installed copy first: an installed program must not depend on its source tree still
+   * being there. The source tree is the fallback for running straight from a build. */
+  if(is_dir(COACH_DATADIR))
+    return put(buf, len, "%s", COACH_DATADIR);
+  return put(buf, len, "%s", COACH_SOURCE_DIR);
+}
+
+coach_rc paths_shipped_routines(char *buf, size_t len)
+{
+  char data[PATHS_MAX], dir[PATHS_MAX];
+  coach_rc rc = paths_data_dir(data, sizeof(data));
+  if(rc)
+    return rc;
+  rc = put(dir, sizeof(dir), "%s/routines", data);
+  if(rc)
+    return rc;
+  if(is_dir(dir))
+    return put(buf, len, "%s", dir);
+  return put(buf, len, "%s/config/routines", data);
+}
+
+coach_rc paths_voices(char *buf, size_t len)
+{
+  char data[PATHS_MAX];
+  coach_rc rc = paths_data_dir(data, sizeof(data));
+  if(rc)
+    return rc;
+  return put(buf, len, "%s/voices", data);
+}
+
+/* $XDG_CONFIG_HOME/coach, with the spec's default ~/.config. */
+static coach_rc user_config_dir(char *buf, size_t len)
+{
+  const char *xdg = env_absolute("XDG_CONFIG_HOME");
+  const char *home;
+  if(xdg)
+    return put(buf, len, "%s/coach", xdg);
+  home = env_nonempty("HOME");
+  if(!home)
+    return COACH_E_NOTFOUND;
+  return put(buf, len, "%s/.config/coach", home);
+}
+
+coach_rc paths_user_routines(char *buf, size_t len)
+{
+  char dir[PATHS_MAX];
+  coach_rc rc = user_config_dir(dir, sizeof(dir));
+  if(rc)
+    return rc;
+  return put(buf, len, "%s/routines", dir);
+}
+
+coach_rc paths_user_config(char *buf, size_t len)
+{
+  char dir[PATHS_MAX];
+  coach_rc rc = user_config_dir(dir, sizeof(dir));
+  if(rc)
+    return rc;
+  return put(buf, len, "%s/coach.ini", dir);
+}
+
+coach_rc paths_default_config(char *buf, size_t len)
+{
+  char data[PATHS_MAX], file[PATHS_MAX];
+  coach_rc rc = paths_data_dir(data, sizeof(data));
+  if(rc)
+    return rc;
+  rc = put(file, sizeof(file), "%s/coach.ini", data);
+  if(rc)
+    return rc;
+  if(path_exists(file))
+    return put(buf, len, "%s", file);
+  return put(buf, len, "%s/config/coach.ini", data);
+}
+
+coach_rc paths_socket(char *buf, size_t len)
+{
+  char path[PATHS_MAX];
+  const char *env = env_nonempty("COACH_SOCKET");
+  const char *runtime;
+  coach_rc rc;
+
+  if(env)
+    rc = put(path, sizeof(path), "%s", env);
+  else if((runtime = env_absolute("XDG_RUNTIME_DIR")) != NULL)
+    /* The same place coachd.socket listens on (%t/coach/socket). */
+    rc = put(path, sizeof(path), "%s/coach/socket", runtime);
+  else
+    rc = put(path, sizeof(path), "/tmp/coach-%lu/socket", (unsigned long)getuid());
+  if(rc)
+    return rc;
+  if(strlen(path) >= PATHS_SOCKET_MAX)
+    return COACH_E_LIMIT;
+  return put(buf, len, "%s", path);
+}

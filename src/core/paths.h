@@ -1,0 +1,49 @@
+/* paths — where coach finds its routines, voices, config and socket.
+ *
+ * Lookups follow the XDG base directory rules and can be pointed elsewhere by environment
+ * variables, which the tests use to stay private:
+ *   COACH_DATA_DIR   a folder holding routines/ (or config/routines/) and voices/;
+ *                    default: the installed share/coach, else the source tree it was built from
+ *   COACH_SOCKET     the control socket; default $XDG_RUNTIME_DIR/coach/socket
+ *   XDG_CONFIG_HOME  user config, default ~/.config: coach/coach.ini and coach/routines/
+ *
+ * Every function writes into a caller's buffer and returns COACH_OK, or COACH_E_LIMIT when the
+ * path does not fit, or COACH_E_NOTFOUND when nothing suitable exists (e.g. no
+ * XDG_RUNTIME_DIR and no HOME). Pure apart from reading the environment and stat(); any
+ * thread.
+ */
+#ifndef COACH_PATHS_H
+#define COACH_PATHS_H
+
+#include <stddef.h>
+
+#include "coach_error.h"
+
+#define PATHS_MAX 4096
+/* A Unix socket path must fit sockaddr_un.sun_path (108 bytes with its NUL) on Linux;
+ * paths_socket() refuses longer ones with COACH_E_LIMIT so bind()/connect() cannot fail on it. */
+#define PATHS_SOCKET_MAX 108
+
+/* The data folder: $COACH_DATA_DIR, else the installed share/coach when that folder exists,
+ * else the source tree the program was built from (running from the build tree). */
+coach_rc paths_data_dir(char *buf, size_t len);
+
+/* The shipped routines folder: DATA/routines (installed layout), else DATA/config/routines
+ * (source layout; returned even when missing, so a message can name it). */
+coach_rc paths_shipped_routines(char *buf, size_t len);
+/* The shipped voices folder: DATA/voices (need not exist). */
+coach_rc paths_voices(char *buf, size_t len);
+/* $XDG_CONFIG_HOME/coach/routines (need not exist). */
+coach_rc paths_user_routines(char *buf, size_t len);
+/* $XDG_CONFIG_HOME/coach/coach.ini (need not exist). */
+coach_rc paths_user_config(char *buf, size_t len);
+/* The installed default coach.ini: DATA/coach.ini, else DATA/config/coach.ini (need not
+ * exist). */
+coach_rc paths_default_config(char *buf, size_t len);
+/* $COACH_SOCKET, else $XDG_RUNTIME_DIR/coach/socket, else /tmp/coach-UID/socket.
+ * XDG_RUNTIME_DIR and XDG_CONFIG_HOME are used only when absolute (the XDG rules say to
+ * ignore relative ones). The /tmp fallback is a predictable name in a shared folder: whoever
+ * creates it must make the folder 0700 and check that it owns it. */
+coach_rc paths_socket(char *buf, size_t len);
+
+#endif
