@@ -1,0 +1,1116 @@
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sdnotify.h"
+
+/* Clients accepted per dispatch round, so that a connection storm cannot starve the clients
+ * already connected (the rest wait in the kernel's backlog until the next round). */
+#define ACCEPT_PER_ROUND 16
+#define OUTPUT_INITIAL 1024
+
+struct server_client {
+  server *srv;
+  int fd;
+  unsigned id;
+
+  /* Input: unprocessed bytes are in[in_start .. in_start + in_len). */
+  char in[SERVER_LINE_MAX];
+  size_t in_start, in_len;
+  bool discarding; /* skipping the rest of an over-long line */
+  bool eof;        /* the peer shut down its writing side */
+
+  /* Output: unsent bytes are out[out_off .. out_len). */
+  char *out;
+  size_t out_off, out_len, out_cap;
+
+  bool close_after_flush; /* said its last word: close once the output is sent */
+  bool dead;              /* to be freed by reap(); nothing more is done with it */
+
+  bool idle;          /* parked in `idle` */
+  unsigned idle_mask; /* the events it waits for */
+  unsigned events;    /* events not yet reported to it */
+
+  /* The command whose handler is running. */
+  bool in_command, answered, overflow;
+  const char *cmd_name;
+  size_t reply_start; /* where its reply begins in out */
+
+  int64_t last_active_ms;
+};
+
+struct server {
+  int listen_fd;
+  int lock_fd;  /* holds flock on PATH.lock while we live; -1 when activated */
+  int spare_fd; /* a reserved fd, given up to accept-and-refuse when out of fds */
+  char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+  bool unlink_on_close;
+  dev_t dev;
+  ino_t ino;
+  uid_t uid;
+  server_config cfg;
+  int timeout_ms;
+  server_client *clients[SERVER_MAX_CLIENTS];
+  int n_clients;
+  unsigned next_id;
+  int depth; /* > 0 while dispatching: clients are only freed at depth 0 */
+  bool emfile_logged;
+};
+
+static void set_why(char *why, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_why(char *why, size_t len, const char *fmt, ...)
+{
+  va_list ap;
+  if(!why || !len)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(why, len, fmt, ap);
+  va_end(ap);
+}
+
+static int64_t now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---------------------------------------------------------------- clients: output */
+
+static size_t pending(const server_client *c)
+{
+  return c->out_len - c->out_off;
+}
+
+/* Marks c for closing; fmt (may be NULL for a peer that simply left) says why in the log. */
+static void client_kill(server_client *c, log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void client_kill(server_client *c, log_level level, const char *fmt, ...)
+{
+  if(c->dead)
+    return;
+  if(fmt) {
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    log_msg(level, "client %u: %s", c->id, buf);
+  }
+  else
+    log_msg(LVL_DEBUG, "client %u: disconnected", c->id);
+  c->dead = true;
+  c->idle = false;
+}
+
+/* Queues n bytes. Past SERVER_OUTPUT_MAX (or out of memory) a command's reply is marked as
+ * overflowed, to be replaced when the handler returns; anything else kills the client, since
+ * only a client that stopped reading can get there. */
+static bool out_append(server_client *c, const char *data, size_t n)
+{
+  if(c->dead || (c->in_command && c->overflow))
+    return false;
+  if(pending(c) + n > SERVER_OUTPUT_MAX) {
+    if(c->in_command)
+      c->overflow = true;
+    else
+      client_kill(c, LVL_WARN, "output buffer full (%d bytes): dropping the client",
+                  SERVER_OUTPUT_MAX);
+    return false;
+  }
+  if(c->out_len + n > c->out_cap && c->out_off > 0) {
+    memmove(c->out, c->out + c->out_off, pending(c));
+    c->out_len -= c->out_off;
+    if(c->in_command)
+      c->reply_start -= c->out_off < c->reply_start ? c->out_off : c->reply_start;
+    c->out_off = 0;
+  }
+  if(c->out_len + n > c->out_cap) {
+    size_t cap = c->out_cap ? c->out_cap : OUTPUT_INITIAL;
+    char *p;
+    while(cap < c->out_len + n)
+      cap *= 2;
+    if(cap > SERVER_OUTPUT_MAX)
+      cap = SERVER_OUTPUT_MAX;
+    p = realloc(c->out, cap);
+    if(!p) {
+      if(c->in_command)
+        c->overflow = true;
+      else
+        client_kill(c, LVL_ERROR, "out of memory for its output");
+      return false;
+    }
+    c->out = p;
+    c->out_cap = cap;
+  }
+  memcpy(c->out + c->out_len, data, n);
+  c->out_len += n;
+  return true;
+}
+
+static bool out_str(server_client *c, const char *s)
+{
+  return out_append(c, s, strlen(s));
+}
+
+/* Sends what the kernel takes now, never blocking. A running command's output is held back
+ * until the handler returns, so that an overflowing reply can still be replaced whole. */
+static void out_flush(server_client *c)
+{
+  while(!c->dead && !c->in_command && pending(c) > 0) {
+    ssize_t n = send(c->fd, c->out + c->out_off, pending(c), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if(n < 0) {
+      if(errno == EINTR)
+        continue;
+      if(errno == EAGAIN || errno == EWOULDBLOCK)
+        return;
+      client_kill(c, LVL_DEBUG, NULL); /* EPIPE, ECONNRESET: the peer is gone, nothing to report */
+      return;
+    }
+    c->out_off += (size_t)n;
+    c->last_active_ms = now_ms();
+  }
+  if(!c->dead && pending(c) == 0) {
+    c->out_off = c->out_len = 0;
+    if(c->close_after_flush)
+      client_kill(c, LVL_DEBUG, NULL);
+  }
+}
+
+/* An ACK that is not a handler's (syntax errors, limits): the caller is between commands. */
+static void send_ack(server_client *c, int code, const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void send_ack(server_client *c, int code, const char *command, const char *fmt, ...)
+{
+  char buf[512];
+  size_t n;
+  va_list ap;
+  va_start(ap, fmt);
+  n = protocol_vformat_ack(buf, sizeof(buf), code, command, fmt, ap);
+  va_end(ap);
+  out_append(c, buf, n);
+}
+
+/* "changed: NAME" for each event it waited for that happened, then OK; ends the idle. */
+static void idle_answer(server_client *c)
+{
+  unsigned hit = c->events & c->idle_mask;
+  for(unsigned bit = 1; bit && bit <= PROTOCOL_EVENT_ALL; bit <<= 1) {
+    const char *name = protocol_event_name(bit);
+    if((hit & bit) && name) {
+      char line[64];
+      snprintf(line, sizeof(line), "changed: %s\n", name);
+      out_str(c, line);
+    }
+  }
+  out_str(c, "OK\n");
+  /* As MPD: the answer reports everything up to now; older news would only mislead. */
+  c->events = 0;
+  c->idle = false;
+  c->last_active_ms = now_ms();
+}
+
+/* ---------------------------------------------------------------- clients: the reply API */
+
+static bool may_reply(server_client *c, const char *what)
+{
+  if(!c || c->dead)
+    return false;
+  if(!c->in_command) {
+    log_msg(LVL_ERROR, "client %u: %s outside a command handler: ignored (bug)", c->id,
+            what);
+    return false;
+  }
+  if(c->answered) {
+    log_msg(LVL_ERROR, "client %u: %s after the reply to \"%s\" was complete: ignored (bug)",
+            c->id, what, c->cmd_name);
+    return false;
+  }
+  return true;
+}
+
+void server_reply_kv(server_client *c, const char *key, const char *fmt, ...)
+{
+  char small[512], *buf = small;
+  size_t klen, vlen, n;
+  va_list ap;
+  int k;
+  if(!may_reply(c, "server_reply_kv") || !key || !fmt)
+    return;
+  klen = strlen(key);
+  va_start(ap, fmt);
+  k = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  vlen = k < 0 ? 0 : (size_t)k;
+  n = klen + 2 + vlen + 1;
+  if(n > SERVER_OUTPUT_MAX) {
+    c->overflow = true;
+    return;
+  }
+  if(n + 1 > sizeof(small)) {
+    buf = malloc(n + 1);
+    if(!buf) {
+      c->overflow = true;
+      return;
+    }
+  }
+  memcpy(buf, key, klen);
+  memcpy(buf + klen, ": ", 2);
+  va_start(ap, fmt);
+  vsnprintf(buf + klen + 2, vlen + 1, fmt, ap);
+  va_end(ap);
+  /* A newline inside would be read as a new reply line: key and value stay on one line. */
+  for(size_t i = 0; i < n - 1; i++)
+    if((unsigned char)buf[i] < 0x20 && buf[i] != '\t')
+      buf[i] = ' ';
+  buf[n - 1] = '\n';
+  out_append(c, buf, n);
+  if(buf != small)
+    free(buf);
+}
+
+void server_reply_ok(server_client *c)
+{
+  if(!may_reply(c, "server_reply_ok"))
+    return;
+  out_str(c, "OK\n");
+  c->answered = true;
+}
+
+void server_reply_vack(server_client *c, int code, const char *command, const char *fmt,
+                       va_list ap)
+{
+  char buf[1024];
+  size_t n;
+  if(!may_reply(c, "server_reply_ack"))
+    return;
+  n = protocol_vformat_ack(buf, sizeof(buf), code, command ? command : c->cmd_name, fmt, ap);
+  out_append(c, buf, n);
+  c->answered = true;
+}
+
+void server_reply_ack(server_client *c, int code, const char *command, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  server_reply_vack(c, code, command, fmt, ap);
+  va_end(ap);
+}
+
+void server_client_idle(server_client *c, unsigned events)
+{
+  if(!may_reply(c, "server_client_idle"))
+    return;
+  c->idle = true;
+  c->idle_mask = events ? events & PROTOCOL_EVENT_ALL : PROTOCOL_EVENT_ALL;
+  c->answered = true;
+  c->last_active_ms = now_ms();
+  if(c->events & c->idle_mask)
+    idle_answer(c);
+}
+
+unsigned server_client_id(const server_client *c)
+{
+  return c->id;
+}
+
+void server_command_idle(void *ctx, server_client *c, int argc, char **argv)
+{
+  unsigned mask = 0;
+  (void)ctx;
+  for(int i = 1; i < argc; i++) {
+    unsigned bit = protocol_event_parse(argv[i]);
+    if(!bit) {
+      server_reply_ack(c, PROTOCOL_ACK_ARG, NULL,
+                       "unknown event \"%.64s\" (known: player mixer options database)",
+                       argv[i]);
+      return;
+    }
+    mask |= bit;
+  }
+  server_client_idle(c, mask);
+}
+
+/* ---------------------------------------------------------------- clients: input */
+
+static void run_command(server_client *c, const protocol_command *cmd, int argc, char **argv)
+{
+  server *s = c->srv;
+  c->in_command = true;
+  c->answered = false;
+  c->overflow = false;
+  c->cmd_name = cmd->name;
+  c->reply_start = c->out_len;
+  cmd->handler(s->cfg.ctx, c, argc, argv);
+  c->in_command = false;
+  if(c->dead) {
+    /* Killed meanwhile (e.g. its output could not be grown): nothing left to answer. */
+  }
+  else if(c->overflow) {
+    /* Drop the partial reply and say why instead: a reply is whole or absent. */
+    c->out_len = c->reply_start;
+    c->idle = false;
+    log_msg(LVL_WARN, "client %u: reply to \"%s\" exceeded %d bytes: answered ACK [%d]", c->id,
+            cmd->name, SERVER_OUTPUT_MAX, PROTOCOL_ACK_LIMIT);
+    send_ack(c, PROTOCOL_ACK_LIMIT, cmd->name, "reply too large (limit %d bytes)",
+             SERVER_OUTPUT_MAX);
+  }
+  else if(!c->answered) {
+    log_msg(LVL_ERROR, "client %u: handler for \"%s\" returned without a reply (bug)", c->id,
+            cmd->name);
+    send_ack(c, PROTOCOL_ACK_SYSTEM, cmd->name, "internal error: the command gave no reply");
+  }
+  c->cmd_name = NULL;
+}
+
+/* One complete line, without its newline, NUL-terminated at line[n]. */
+static void handle_line(server_client *c, char *line, size_t n)
+{
+  server *s = c->srv;
+  char *argv[SERVER_ARGS_MAX], msg[256];
+  const protocol_command *cmd;
+  const char *why = "";
+  int argc = 0;
+  coach_rc rc;
+
+  /* Trailing blanks and a CR (telnet, Windows netcat) are not part of the command. */
+  while(n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+    line[--n] = '\0';
+
+  if(c->idle) {
+    if(!strcmp(line, "noidle") && strlen(line) == n) {
+      c->idle = false;
+      out_str(c, "OK\n");
+      return;
+    }
+    send_ack(c, PROTOCOL_ACK_STATE, NULL,
+             "only \"noidle\" is allowed while idle: closing the connection");
+    c->idle = false;
+    c->close_after_flush = true;
+    return;
+  }
+  if(!protocol_check_line(line, n, &why)) {
+    send_ack(c, PROTOCOL_ACK_ARG, NULL, "%s", why);
+    return;
+  }
+  if(!strcmp(line, "noidle"))
+    return; /* not idle (any more): the idle answer already went out, as in MPD */
+
+  rc = protocol_split(line, argv, SERVER_ARGS_MAX, &argc, &why);
+  if(rc == COACH_E_INVALID) {
+    send_ack(c, PROTOCOL_ACK_ARG, NULL, "%s", why);
+    return;
+  }
+  if(argc == 0) {
+    send_ack(c, PROTOCOL_ACK_UNKNOWN, NULL, "empty line: no command given");
+    return;
+  }
+  cmd = protocol_command_lookup(s->cfg.commands, s->cfg.n_commands, argv[0]);
+  if(!cmd) {
+    send_ack(c, PROTOCOL_ACK_UNKNOWN, NULL, "unknown command \"%.64s\"", argv[0]);
+    return;
+  }
+  if(rc == COACH_E_LIMIT) {
+    send_ack(c, PROTOCOL_ACK_ARG_COUNT, cmd->name,
+             "too many arguments for \"%s\" (at most %d words in a line)", cmd->name,
+             SERVER_ARGS_MAX);
+    return;
+  }
+  if(!protocol_check_args(cmd, argc - 1, msg, sizeof(msg))) {
+    send_ack(c, PROTOCOL_ACK_ARG_COUNT, cmd->name, "%s", msg);
+    return;
+  }
+  if(!cmd->handler) {
+    send_ack(c, PROTOCOL_ACK_SYSTEM, cmd->name, "not implemented");
+    return;
+  }
+  run_command(c, cmd, argc, argv);
+}
+
+static bool has_line(const server_client *c)
+{
+  return c->in_len > 0 && memchr(c->in + c->in_start, '\n', c->in_len);
+}
+
+/* Executes buffered lines while the client's output is all sent: backpressure. */
+static void process_input(server_client *c)
+{
+  while(!c->dead && !c->close_after_flush && pending(c) == 0) {
+    char *p = c->in + c->in_start;
+    char *nl = c->in_len ? memchr(p, '\n', c->in_len) : NULL;
+    size_t n;
+    if(c->discarding) {
+      if(!nl) {
+        c->in_start = c->in_len = 0;
+        break;
+      }
+      n = (size_t)(nl - p) + 1;
+      c->in_start += n;
+      c->in_len -= n;
+      c->discarding = false;
+      continue;
+    }
+    if(!nl) {
+      if(c->in_len == SERVER_LINE_MAX) {
+        /* Answered now, at the limit, rather than at the newline that may never come. */
+        send_ack(c, PROTOCOL_ACK_LINE_TOO_LONG, NULL, "line too long (limit %d bytes)",
+                 SERVER_LINE_MAX - 1);
+        c->in_start = c->in_len = 0;
+        c->discarding = true;
+        if(c->idle) { /* like any other line during idle: an error, and goodbye */
+          c->idle = false;
+          c->close_after_flush = true;
+        }
+        out_flush(c);
+        continue;
+      }
+      break;
+    }
+    *nl = '\0';
+    n = (size_t)(nl - p);
+    c->in_start += n + 1;
+    c->in_len -= n + 1;
+    handle_line(c, p, n);
+    out_flush(c);
+  }
+  if(c->in_len == 0)
+    c->in_start = 0;
+  if(c->eof && !c->dead && !has_line(c)) {
+    /* The peer will send no more: a last line without newline is dropped, and the client
+     * goes once its replies are out (an idle one may still be waiting for its answer). */
+    c->in_start = c->in_len = 0;
+    if(!c->idle) {
+      c->close_after_flush = true;
+      out_flush(c);
+    }
+  }
+}
+
+static void read_input(server_client *c)
+{
+  ssize_t n;
+  if(c->in_start > 0) {
+    memmove(c->in, c->in + c->in_start, c->in_len);
+    c->in_start = 0;
+  }
+  if(c->in_len == SERVER_LINE_MAX)
+    return; /* cannot happen: a full buffer is always processed first */
+  do
+    n = recv(c->fd, c->in + c->in_len, SERVER_LINE_MAX - c->in_len, MSG_DONTWAIT);
+  while(n < 0 && errno == EINTR);
+  if(n < 0) {
+    if(errno != EAGAIN && errno != EWOULDBLOCK)
+      client_kill(c, LVL_DEBUG, NULL); /* ECONNRESET: the peer is gone */
+    return;
+  }
+  if(n == 0)
+    c->eof = true;
+  else {
+    c->in_len += (size_t)n;
+    c->last_active_ms = now_ms();
+  }
+  process_input(c);
+}
+
+/* ---------------------------------------------------------------- the client list */
+
+static void reap(server *s)
+{
+  int j = 0;
+  if(s->depth > 0)
+    return;
+  for(int i = 0; i < s->n_clients; i++) {
+    server_client *c = s->clients[i];
+    if(c->dead) {
+      close(c->fd);
+      free(c->out);
+      free(c);
+    }
+    else
+      s->clients[j++] = c;
+  }
+  s->n_clients = j;
+}
+
+static server_client *find_client(server *s, int fd)
+{
+  for(int i = 0; i < s->n_clients; i++)
+    if(s->clients[i]->fd == fd)
+      return s->clients[i];
+  return NULL;
+}
+
+/* Best effort, for a connection about to be closed: it gets one line if its buffer has room. */
+static void refuse(int fd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void refuse(int fd, int code, const char *fmt, ...)
+{
+  char buf[256];
+  va_list ap;
+  size_t n;
+  ssize_t ignored;
+  va_start(ap, fmt);
+  n = protocol_vformat_ack(buf, sizeof(buf), code, NULL, fmt, ap);
+  va_end(ap);
+  ignored = send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+  (void)ignored;
+  close(fd);
+}
+
+static void accept_one(server *s, int fd)
+{
+  struct ucred cred;
+  socklen_t len = sizeof(cred);
+  server_client *c;
+
+  /* The socket's 0600 mode is the first fence; the peer's credentials are the one that
+   * holds whatever the directory or an activating service manager did. */
+  if(getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+    log_msg(LVL_WARN, "refused a connection: cannot read its credentials: %s", strerror(errno));
+    close(fd);
+    return;
+  }
+  if(cred.uid != s->uid) {
+    log_msg(LVL_WARN, "refused connection from uid %u (pid %d): only uid %u may connect",
+            (unsigned)cred.uid, (int)cred.pid, (unsigned)s->uid);
+    refuse(fd, PROTOCOL_ACK_PERMISSION, "permission denied: not the owner of this coachd");
+    return;
+  }
+  if(s->n_clients >= SERVER_MAX_CLIENTS) {
+    log_msg(LVL_WARN, "refused connection from pid %d: too many clients (limit %d)", (int)cred.pid,
+            SERVER_MAX_CLIENTS);
+    refuse(fd, PROTOCOL_ACK_LIMIT, "too many clients (limit %d)", SERVER_MAX_CLIENTS);
+    return;
+  }
+  c = calloc(1, sizeof(*c));
+  if(!c) {
+    log_msg(LVL_ERROR, "refused connection from pid %d: out of memory", (int)cred.pid);
+    refuse(fd, PROTOCOL_ACK_SYSTEM, "out of memory");
+    return;
+  }
+  c->srv = s;
+  c->fd = fd;
+  c->id = ++s->next_id;
+  c->last_active_ms = now_ms();
+  s->clients[s->n_clients++] = c;
+  log_msg(LVL_DEBUG, "client %u: connected (pid %d)", c->id, (int)cred.pid);
+  out_str(c, PROTOCOL_GREETING);
+  out_flush(c);
+}
+
+static void accept_clients(server *s)
+{
+  for(int k = 0; k < ACCEPT_PER_ROUND; k++) {
+    int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if(fd >= 0) {
+      s->emfile_logged = false;
+      accept_one(s, fd);
+      continue;
+    }
+    switch(errno) {
+    case EINTR:
+    case ECONNABORTED:
+    case EPROTO:
+      continue;
+    case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+#endif
+      return;
+    case EMFILE:
+    case ENFILE:
+      /* The pending connection would keep the listener readable and poll() spinning: give
+       * up the spare fd to accept it and say why, then take the spare back. */
+      if(!s->emfile_logged)
+        log_msg(LVL_ERROR, "out of file descriptors: refusing new connections until some close");
+      s->emfile_logged = true;
+      if(s->spare_fd >= 0) {
+        close(s->spare_fd);
+        fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if(fd >= 0)
+          refuse(fd, PROTOCOL_ACK_SYSTEM, "coachd is out of file descriptors");
+        s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+      }
+      return;
+    default:
+      log_msg(LVL_ERROR, "accept on %s failed: %s", s->path, strerror(errno));
+      return;
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- the loop */
+
+int server_pollfds(server *s, struct pollfd *fds, int max)
+{
+  int n = 0;
+  if(max < 1)
+    return 0;
+  fds[n].fd = s->listen_fd;
+  fds[n].events = POLLIN;
+  fds[n].revents = 0;
+  n++;
+  for(int i = 0; i < s->n_clients && n < max; i++) {
+    server_client *c = s->clients[i];
+    short ev = 0;
+    if(c->dead)
+      continue;
+    if(pending(c) > 0)
+      ev = POLLOUT;
+    else if(!c->eof && !c->close_after_flush && !has_line(c))
+      ev = POLLIN;
+    /* Even with no events, poll() reports POLLHUP and POLLERR: a vanished peer is seen. */
+    fds[n].fd = c->fd;
+    fds[n].events = ev;
+    fds[n].revents = 0;
+    n++;
+  }
+  return n;
+}
+
+static bool timeout_exempt(const server_client *c)
+{
+  return c->idle && pending(c) == 0;
+}
+
+int server_timeout_ms(const server *s)
+{
+  int64_t now = now_ms(), best = -1;
+  for(int i = 0; i < s->n_clients; i++) {
+    const server_client *c = s->clients[i];
+    int64_t left;
+    if(c->dead)
+      return 0;
+    if(pending(c) == 0 && !c->close_after_flush && has_line(c))
+      return 0;
+    if(timeout_exempt(c))
+      continue;
+    left = c->last_active_ms + s->timeout_ms - now;
+    if(left < 0)
+      left = 0;
+    if(best < 0 || left < best)
+      best = left;
+  }
+  return best > INT_MAX ? INT_MAX : (int)best;
+}
+
+void server_dispatch(server *s, const struct pollfd *fds, int n)
+{
+  bool listener = false;
+  int64_t now;
+
+  if(s->depth > 0) {
+    log_msg(LVL_ERROR, "server_dispatch called from a handler: ignored (bug)");
+    return;
+  }
+  s->depth++;
+  for(int i = 0; i < n; i++) {
+    short re = fds[i].revents;
+    server_client *c;
+    if(!re)
+      continue;
+    if(fds[i].fd == s->listen_fd) {
+      listener = (re & POLLIN) != 0;
+      continue;
+    }
+    /* Looked up by fd: clients closed since server_pollfds() are simply not found, and no
+     * fd is reused before the accepts at the very end. */
+    c = find_client(s, fds[i].fd);
+    if(!c || c->dead)
+      continue;
+    if(re & POLLNVAL) {
+      client_kill(c, LVL_ERROR, "socket became invalid");
+      continue;
+    }
+    if(pending(c) > 0 && (re & (POLLOUT | POLLHUP | POLLERR)))
+      out_flush(c);
+    if(c->dead)
+      continue;
+    if(pending(c) == 0 && !c->eof && !c->close_after_flush && (re & (POLLIN | POLLHUP | POLLERR)))
+      read_input(c);
+    else if((re & POLLERR) || ((re & POLLHUP) && c->eof))
+      client_kill(c, LVL_DEBUG, NULL);
+  }
+  /* Lines left waiting by backpressure run once output has drained; then the timeouts. */
+  now = now_ms();
+  for(int i = 0; i < s->n_clients; i++) {
+    server_client *c = s->clients[i];
+    if(c->dead)
+      continue;
+    process_input(c);
+    if(!c->dead && !timeout_exempt(c) && now - c->last_active_ms >= s->timeout_ms)
+      client_kill(c, LVL_INFO, "closed after %.1f s without activity", s->timeout_ms / 1000.0);
+  }
+  s->depth--;
+  reap(s);
+  if(listener)
+    accept_clients(s);
+}
+
+coach_rc server_run_once(server *s, int timeout_ms)
+{
+  struct pollfd fds[SERVER_POLLFDS_MAX];
+  int n = server_pollfds(s, fds, SERVER_POLLFDS_MAX);
+  int t = server_timeout_ms(s);
+  if(t >= 0 && (timeout_ms < 0 || t < timeout_ms))
+    timeout_ms = t;
+  if(poll(fds, (nfds_t)n, timeout_ms) < 0) {
+    if(errno != EINTR)
+      return COACH_E_IO;
+    n = 0;
+  }
+  server_dispatch(s, fds, n);
+  return COACH_OK;
+}
+
+void server_notify(server *s, unsigned events)
+{
+  events &= PROTOCOL_EVENT_ALL;
+  if(!events)
+    return;
+  for(int i = 0; i < s->n_clients; i++) {
+    server_client *c = s->clients[i];
+    if(c->dead)
+      continue;
+    c->events |= events;
+    if(c->idle && (c->events & c->idle_mask)) {
+      idle_answer(c);
+      out_flush(c);
+    }
+  }
+  reap(s);
+}
+
+/* ---------------------------------------------------------------- opening and closing */
+
+static bool config_ok(const server_config *cfg, char *why, size_t why_len)
+{
+  const char *reason;
+  if(!cfg || (!cfg->commands && cfg->n_commands)) {
+    set_why(why, why_len, "no command table given");
+    return false;
+  }
+  if(!protocol_table_check(cfg->commands, cfg->n_commands, &reason)) {
+    set_why(why, why_len, "command table: %s", reason);
+    return false;
+  }
+  return true;
+}
+
+static coach_rc server_new(server **out, int listen_fd, const server_config *cfg)
+{
+  server *s = calloc(1, sizeof(*s));
+  if(!s)
+    return COACH_E_NOMEM;
+  s->listen_fd = listen_fd;
+  s->lock_fd = -1;
+  s->uid = geteuid();
+  s->cfg = *cfg;
+  s->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : SERVER_CLIENT_TIMEOUT_MS;
+  s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  *out = s;
+  return COACH_OK;
+}
+
+/* The socket's directory: made 0700 when missing, refused when others could swap the socket
+ * under us. An existing directory's mode is never changed: it may be the user's own choice
+ * (COACH_SOCKET=$HOME/coach.sock) and the peer check guards the socket anyway. */
+static coach_rc prepare_dir(const char *path, char *why, size_t why_len)
+{
+  char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+  const char *slash = strrchr(path, '/');
+  struct stat st;
+  if(!slash)
+    snprintf(dir, sizeof(dir), ".");
+  else if(slash == path)
+    snprintf(dir, sizeof(dir), "/");
+  else
+    snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+
+  if(mkdir(dir, 0700) == 0) {
+    if(chmod(dir, 0700) < 0) { /* the umask may have taken even our own bits */
+      set_why(why, why_len, "cannot set the mode of %s: %s", dir, strerror(errno));
+      return COACH_E_IO;
+    }
+    return COACH_OK;
+  }
+  if(errno != EEXIST) {
+    set_why(why, why_len, "cannot create the socket directory %s: %s", dir, strerror(errno));
+    return COACH_E_IO;
+  }
+  if(stat(dir, &st) < 0) {
+    set_why(why, why_len, "cannot inspect the socket directory %s: %s", dir, strerror(errno));
+    return COACH_E_IO;
+  }
+  if(!S_ISDIR(st.st_mode)) {
+    set_why(why, why_len, "%s is not a directory", dir);
+    return COACH_E_INVALID;
+  }
+  if(!(st.st_mode & S_ISVTX)) {
+    if(st.st_uid != geteuid()) {
+      set_why(why, why_len, "the socket directory %s belongs to uid %u, not to uid %u", dir,
+              (unsigned)st.st_uid, (unsigned)geteuid());
+      return COACH_E_INVALID;
+    }
+    if(st.st_mode & (S_IWGRP | S_IWOTH)) {
+      set_why(why, why_len, "the socket directory %s is writable by other users (mode %04o);"
+              " make it 0700", dir, (unsigned)(st.st_mode & 07777));
+      return COACH_E_INVALID;
+    }
+  }
+  return COACH_OK;
+}
+
+static void fill_addr(struct sockaddr_un *sa, const char *path)
+{
+  memset(sa, 0, sizeof(*sa));
+  sa->sun_family = AF_UNIX;
+  memcpy(sa->sun_path, path, strlen(path) + 1);
+}
+
+/* Is a daemon answering at path? Removes the file a crashed one left behind. */
+static coach_rc clear_stale(const char *path, char *why, size_t why_len)
+{
+  struct sockaddr_un sa;
+  struct stat st;
+  int fd, r;
+  if(lstat(path, &st) < 0) {
+    if(errno == ENOENT)
+      return COACH_OK;
+    set_why(why, why_len, "cannot inspect %s: %s", path, strerror(errno));
+    return COACH_E_IO;
+  }
+  if(!S_ISSOCK(st.st_mode)) {
+    set_why(why, why_len, "%s exists and is not a socket: not touching it", path);
+    return COACH_E_INVALID;
+  }
+  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if(fd < 0) {
+    set_why(why, why_len, "socket: %s", strerror(errno));
+    return COACH_E_IO;
+  }
+  fill_addr(&sa, path);
+  do
+    r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+  while(r < 0 && errno == EINTR);
+  /* Non-blocking, so a live daemon with a full backlog answers EAGAIN instead of hanging us. */
+  if(r == 0 || errno == EAGAIN || errno == EINPROGRESS) {
+    close(fd);
+    set_why(why, why_len, "another coachd is already listening on %s", path);
+    return COACH_E_STATE;
+  }
+  if(errno != ECONNREFUSED) {
+    set_why(why, why_len, "cannot probe %s: %s", path, strerror(errno));
+    close(fd);
+    return COACH_E_IO;
+  }
+  close(fd);
+  if(unlink(path) < 0 && errno != ENOENT) {
+    set_why(why, why_len, "cannot remove the stale socket %s: %s", path, strerror(errno));
+    return COACH_E_IO;
+  }
+  return COACH_OK;
+}
+
+coach_rc server_open(server **out, const char *path, const server_config *cfg, char *why,
+                     size_t why_len)
+{
+  char lock_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 8];
+  struct sockaddr_un sa;
+  struct stat st;
+  server *s;
+  coach_rc rc;
+  mode_t old_mask;
+  int fd, lock_fd, r;
+
+  if(!config_ok(cfg, why, why_len))
+    return COACH_E_INVALID;
+  if(!path || !*path) {
+    set_why(why, why_len, "no socket path given");
+    return COACH_E_INVALID;
+  }
+  if(strlen(path) >= sizeof(sa.sun_path)) {
+    set_why(why, why_len, "socket path too long (%zu bytes, limit %zu): %s", strlen(path),
+            sizeof(sa.sun_path) - 1, path);
+    return COACH_E_LIMIT;
+  }
+  rc = prepare_dir(path, why, why_len);
+  if(rc != COACH_OK)
+    return rc;
+
+  /* Two daemons starting at once would both find the old socket stale and race to replace
+   * it; the lock makes the check-and-bind below atomic. It is never unlinked: removing a
+   * lock file others may hold open reopens the race it closes. */
+  snprintf(lock_path, sizeof(lock_path), "%s.lock", path);
+  lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if(lock_fd < 0) {
+    set_why(why, why_len, "cannot open the lock file %s: %s", lock_path, strerror(errno));
+    return COACH_E_IO;
+  }
+  if(flock(lock_fd, LOCK_EX | LOCK_NB) < 0) {
+    int e = errno;
+    close(lock_fd);
+    if(e == EWOULDBLOCK) {
+      set_why(why, why_len, "another coachd is already listening on %s", path);
+      return COACH_E_STATE;
+    }
+    set_why(why, why_len, "cannot lock %s: %s", lock_path, strerror(e));
+    return COACH_E_IO;
+  }
+
+  rc = clear_stale(path, why, why_len);
+  if(rc != COACH_OK) {
+    close(lock_fd);
+    return rc;
+  }
+
+  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if(fd < 0) {
+    set_why(why, why_len, "socket: %s", strerror(errno));
+    close(lock_fd);
+    return COACH_E_IO;
+  }
+  fill_addr(&sa, path);
+  /* The umask makes the socket 0600 from its first instant; chmod alone would leave a
+   * window in which anyone could connect. */
+  old_mask = umask(0177);
+  r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+  umask(old_mask);
+  if(r < 0) {
+    set_why(why, why_len, "cannot bind %s: %s", path, strerror(errno));
+    rc = errno == EADDRINUSE ? COACH_E_STATE : COACH_E_IO;
+    close(fd);
+    close(lock_fd);
+    return rc;
+  }
+  if(chmod(path, 0600) < 0 || listen(fd, SOMAXCONN) < 0 || stat(path, &st) < 0) {
+    set_why(why, why_len, "cannot listen on %s: %s", path, strerror(errno));
+    unlink(path);
+    close(fd);
+    close(lock_fd);
+    return COACH_E_IO;
+  }
+
+  rc = server_new(&s, fd, cfg);
+  if(rc != COACH_OK) {
+    set_why(why, why_len, "out of memory");
+    unlink(path);
+    close(fd);
+    close(lock_fd);
+    return rc;
+  }
+  s->lock_fd = lock_fd;
+  snprintf(s->path, sizeof(s->path), "%s", path);
+  s->unlink_on_close = true;
+  s->dev = st.st_dev;
+  s->ino = st.st_ino;
+  *out = s;
+  return COACH_OK;
+}
+
+coach_rc server_open_activated(server **out, const server_config *cfg, char *why,
+                               size_t why_len)
+{
+  struct sockaddr_un sa;
+  socklen_t len;
+  int n, fd = SD_LISTEN_FDS_START, v, flags;
+  server *s;
+  coach_rc rc;
+
+  if(!config_ok(cfg, why, why_len))
+    return COACH_E_INVALID;
+  n = sdnotify_listen_fds();
+  if(n == 0) {
+    set_why(why, why_len, "not socket-activated");
+    return COACH_E_NOTFOUND;
+  }
+  for(int extra = fd + 1; extra < fd + n; extra++) {
+    log_msg(LVL_WARN, "ignoring extra activated socket (fd %d): coachd listens on one", extra);
+    close(extra);
+  }
+  len = sizeof(v);
+  if(getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) < 0 || v != AF_UNIX) {
+    set_why(why, why_len, "the activated fd %d is not a UNIX socket", fd);
+    return COACH_E_INVALID;
+  }
+  len = sizeof(v);
+  if(getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) < 0 || v != SOCK_STREAM) {
+    set_why(why, why_len, "the activated fd %d is not a stream socket", fd);
+    return COACH_E_INVALID;
+  }
+  len = sizeof(v);
+  if(getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) < 0 || !v) {
+    set_why(why, why_len, "the activated fd %d is not listening", fd);
+    return COACH_E_INVALID;
+  }
+  /* accept() must never block the loop if a connection vanishes between poll and accept. */
+  flags = fcntl(fd, F_GETFL);
+  if(flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+    set_why(why, why_len, "cannot make fd %d non-blocking: %s", fd, strerror(errno));
+    return COACH_E_IO;
+  }
+  rc = server_new(&s, fd, cfg);
+  if(rc != COACH_OK) {
+    set_why(why, why_len, "out of memory");
+    return rc;
+  }
+  len = sizeof(sa);
+  memset(&sa, 0, sizeof(sa));
+  if(getsockname(fd, (struct sockaddr *)&sa, &len) == 0 && sa.sun_path[0])
+    snprintf(s->path, sizeof(s->path), "%.*s", (int)sizeof(sa.sun_path), sa.sun_path);
+  else
+    snprintf(s->path, sizeof(s->path), "(activated fd %d)", fd);
+  *out = s;
+  return COACH_OK;
+}
+
+void server_close(server *s)
+{
+  struct stat st;
+  if(!s)
+    return;
+  for(int i = 0; i < s->n_clients; i++) {
+    close(s->clients[i]->fd);
+    free(s->clients[i]->out);
+    free(s->clients[i]);
+  }
+  s->n_clients = 0;
+  /* Only our own socket file: a newer daemon may have replaced it since. */
+  if(s->unlink_on_close && lstat(s->path, &st) == 0 && st.st_dev == s->dev &&
+     st.st_ino == s->ino)
+    unlink(s->path);
+  close(s->listen_fd);
+  if(s->lock_fd >= 0)
+    close(s->lock_fd);
+  if(s->spare_fd >= 0)
+    close(s->spare_fd);
+  free(s);
+}
+
+const char *server_path(const server *s)
+{
+  return s->path;
+}
+
+int server_client_count(const server *s)
+{
+  int n = 0;
+  for(int i = 0; i < s->n_clients; i++)
+    n += !s->clients[i]->dead;
+  return n;
+}
