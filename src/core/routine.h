@@ -106,7 +106,8 @@ typedef struct routine {
 /* Loads and validates path. On success *out owns a new routine and COACH_OK is returned;
  * diag may still be empty. On failure *out is untouched, nothing is left allocated, every
  * problem is in diag (file, line, what is wrong, what to do) and the rc says the class
- * (COACH_E_IO unreadable, COACH_E_INVALID bad content, COACH_E_NOMEM). */
+ * (COACH_E_IO unreadable, COACH_E_INVALID bad content, COACH_E_NOMEM).
+ * diag is initialised here (coach_diag_init with path); it may be NULL. */
 coach_rc routine_load(const char *path, routine **out, coach_diag *diag);
 
 /* Same, from memory; name is the routine name and display_path what diagnostics call it. */
@@ -115,9 +116,10 @@ coach_rc routine_load_buffer(const char *data, size_t len, const char *name,
 
 void routine_free(routine *r);
 
-/* Picks the session length: text NULL gives the default. Outside [min,max], or a routine
- * without an adjustable length given one, is COACH_E_INVALID with a message naming the range
- * in why. */
+/* Picks the session length: text NULL gives the default (0 for a routine without an
+ * adjustable length). Outside [min,max], or a routine without an adjustable length given one,
+ * is COACH_E_INVALID with a message naming the range in why ("1m30s is outside kneel's range
+ * of 30s to 1m"); *length_ms is then untouched. why may be NULL. */
 coach_rc routine_choose_length(const routine *r, const char *text, int64_t *length_ms,
                                char *why, size_t why_len);
 
