@@ -1,0 +1,86 @@
+/* speech — the one owner of libespeak-ng: text in, clip at the mix rate out.
+ *
+ * eSpeak NG keeps all its state in globals and is not thread-safe (PLATFORM.md), so exactly
+ * one thread may call speech_open(), speech_set_voice(), speech_synth() and speech_close():
+ * the thread that opened it. speech_request_stop() is the exception: any thread may call it
+ * to abort the synthesis in progress (the synth callback sees the flag and returns 1, as
+ * speech-dispatcher's espeak module does).
+ *
+ * A recorded clip replaces a spoken line when the voices directory has one: the text's slug
+ * (speech_slug) plus any extension libsndfile reads, in VOICES_DIR/clips/ — "Now switch sides."
+ * is clips/now-switch-sides.wav (or .flac, .ogg). Recorded clips are resampled to the mix rate
+ * and mixed down to mono.
+ *
+ * Clips come back peak-normalised to SPEECH_PEAK so that every voice and every recording sits
+ * at the same level in the mix.
+ *
+ * Known hazard: eSpeak NG 1.51 (Debian) aborts the whole process ("buffer overflow detected")
+ * on some texts, e.g. "s'" repeated 220 times. Nothing here can catch that: a process that
+ * synthesises text from clients must run speech in a process it can afford to lose.
+ */
+#ifndef COACH_SPEECH_H
+#define COACH_SPEECH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "coach_error.h"
+#include "routine.h" /* voice_settings */
+
+#define SPEECH_PEAK 0.5f
+#define SPEECH_TEXT_MAX 4000 /* bytes; longer text is refused with COACH_E_LIMIT */
+
+/* The calm default: used for every field a routine and the config leave unset. */
+#define SPEECH_DEFAULT_VOICE "en-us"
+#define SPEECH_DEFAULT_RATE 140
+#define SPEECH_DEFAULT_PITCH 40
+#define SPEECH_DEFAULT_VOLUME 100
+
+typedef struct speech speech;
+
+/* Initialises eSpeak NG (with espeakINITIALIZE_DONT_EXIT) for synthesis at mix_rate.
+ * voices_dir: the project's voices/ folder (eSpeak voice files, clips/); may be NULL.
+ * On failure *out is untouched and why says what to do. eSpeak's state is global: only one
+ * speech may be open per process at a time (a second open gives COACH_E_STATE). mix_rate:
+ * 8000..384000. */
+coach_rc speech_open(const char *voices_dir, int mix_rate, speech **out, char *why,
+                     size_t why_len);
+
+/* Sets the voice for following syntheses. Fields at -1 / "" take the defaults above; v NULL
+ * means all defaults. A name that is a file in voices_dir is loaded as an eSpeak NG voice file
+ * (whatever the directory's path); other names go to eSpeak ("en-us", "en-us+m3"). Unknown
+ * voice: COACH_E_NOTFOUND and the previous voice stays. Out-of-range rate (80..450), pitch
+ * (0..100) or volume (0..200): COACH_E_INVALID. volume scales the normalised level: 100 and
+ * above give peaks of SPEECH_PEAK, 50 half of it (louder would eat the mixer's headroom). */
+coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t why_len);
+
+/* Synthesises text (UTF-8, plain text, no SSML) with the current voice. On success
+ * *samples is a malloc'ed mono float buffer at the mix rate, owned by the caller, and
+ * *frames its length (leading and trailing silence trimmed, 10 ms margins kept); text that
+ * makes no sound gives *frames 0 with a (1-sample) buffer still to free. COACH_E_INVALID for
+ * empty/blank text or invalid UTF-8, COACH_E_LIMIT for text over SPEECH_TEXT_MAX,
+ * COACH_E_SPEECH if eSpeak fails, COACH_E_IO if a recorded clip exists but cannot be read,
+ * COACH_E_STATE if speech_request_stop() aborted it (or if called from another thread than
+ * speech_open's). On failure *samples and *frames are untouched; speech_last_error() says
+ * why. */
+coach_rc speech_synth(speech *s, const char *text, float **samples, int64_t *frames);
+
+/* Any thread: makes the synthesis in progress stop early (within a fraction of a
+ * millisecond of synthesis work). The flag is cleared when the next speech_synth() begins,
+ * so a request made while no synthesis runs has no effect. */
+void speech_request_stop(speech *s);
+
+/* Why the last speech_synth() failed, e.g. "recorded clip PATH: ...". Never NULL; valid until
+ * the next call on s. Owner thread only. */
+const char *speech_last_error(const speech *s);
+
+/* Frees s. eSpeak NG itself stays initialised until the process exits (1.51 hangs in a
+ * second espeak_Terminate()), so a later speech_open() reuses it. NULL is fine. */
+void speech_close(speech *s);
+
+/* Writes the clip-file stem for text: lower case ASCII letters and digits, runs of anything
+ * else as one '-', no leading or trailing '-', at most 60 bytes. "Now, switch sides." ->
+ * "now-switch-sides". Pure. */
+void speech_slug(const char *text, char *buf, size_t len);
+
+#endif
