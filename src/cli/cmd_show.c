@@ -1,0 +1,87 @@
+/* coach show ROUTINE [LENGTH] — print the timeline: when each cue starts and what it says or
+ * plays, so a routine can be checked before lying down with it. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "score.h"
+
+static const char *cue_description(const cue *c)
+{
+  switch(c->kind) {
+  case CUE_BREATH_IN: return "tone: breathe in";
+  case CUE_BREATH_OUT: return "tone: breathe out";
+  case CUE_CHIME: return "chime";
+  case CUE_CHIME_START: return "chime: hold begins";
+  case CUE_CHIME_END: return "chime: hold ends";
+  default: return "";
+  }
+}
+
+static void print_timeline(const timeline *t)
+{
+  char clock[32], len[32];
+  duration_format_clock(t->frames * 1000 / t->rate, clock, sizeof(clock));
+  printf("%s, %s\n", t->title, clock);
+  size_t c = 0;
+  for(size_t s = 0; s < t->n_steps; s++) {
+    const timeline_step *st = &t->steps[s];
+    duration_format_clock(st->start * 1000 / t->rate, clock, sizeof(clock));
+    duration_format(st->frames * 1000 / t->rate, len, sizeof(len));
+    printf("\n%s  step %zu/%zu: %s (%s)\n", clock, s + 1, t->n_steps, st->label, len);
+    if(st->kind == STEP_BREATHE && st->cycles > 0)
+      printf("           %d breaths of %lld-%lld-%lld-%lld ms\n", st->cycles,
+             (long long)st->pattern.in_ms, (long long)st->pattern.hold_in_ms,
+             (long long)st->pattern.out_ms, (long long)st->pattern.hold_out_ms);
+    for(; c < t->n_cues && t->cues[c].step == (int)s; c++) {
+      const cue *q = &t->cues[c];
+      /* Breath tones repeat for minutes: show the first breaths, then only speech. */
+      if((q->kind == CUE_BREATH_IN || q->kind == CUE_BREATH_OUT) &&
+         q->start >= st->breath_start + 2 * (st->frames / (st->cycles ? st->cycles : 1)))
+        continue;
+      duration_format_clock(q->start * 1000 / t->rate, clock, sizeof(clock));
+      if(q->kind == CUE_SPEECH)
+        printf("%s    say: %s\n", clock, q->text);
+      else
+        printf("%s    %s\n", clock, cue_description(q));
+    }
+  }
+}
+
+static int run_show(const cli_command *self, int argc, char **argv)
+{
+  if(argc < 2 || argc > 3)
+    return cli_usage(self);
+  routine *r = NULL;
+  if(cli_load_routine(argv[1], &r))
+    return 1;
+  char why[512] = "";
+  int64_t length;
+  if(routine_choose_length(r, argc > 2 ? argv[2] : NULL, &length, why, sizeof(why))) {
+    fprintf(stderr, "coach: %s\n", why);
+    routine_free(r);
+    return 2;
+  }
+  speech *sp = NULL;
+  score *sc = NULL;
+  int status = 1;
+  voice_settings voice = cli_default_voice();
+  if(!cli_open_speech(&sp)) {
+    if(score_build(sp, &voice, r, length, &sc, why, sizeof(why)) == COACH_OK) {
+      print_timeline(sc->timeline);
+      status = 0;
+    }
+    else
+      fprintf(stderr, "coach: %s\n", why);
+  }
+  score_free(sc);
+  speech_close(sp);
+  routine_free(r);
+  return status;
+}
+
+const cli_command cli_cmd_show = {
+    .name = "show",
+    .args = "ROUTINE [LENGTH]",
+    .help = "print the session's timeline: when each cue starts and what it says",
+    .run = run_show,
+};

@@ -1,0 +1,97 @@
+/* What the offline commands (render, show, check) share: finding and loading routines,
+ * opening speech. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "paths.h"
+#include "score.h"
+
+int cli_usage(const cli_command *cmd)
+{
+  fprintf(stderr, "usage: coach %s %s\n", cmd->name, cmd->args);
+  return 2;
+}
+
+void cli_print_diag(const coach_diag *d)
+{
+  int shown = d->count < COACH_DIAG_MAX ? d->count : COACH_DIAG_MAX;
+  for(int i = 0; i < shown; i++) {
+    char line[COACH_DIAG_MSG + 300];
+    coach_diag_format(d, i, line, sizeof(line));
+    fprintf(stderr, "%s\n", line);
+  }
+  if(d->count > shown)
+    fprintf(stderr, "%s: %d more problems not shown\n", d->file, d->count - shown);
+}
+
+static bool looks_like_path(const char *s)
+{
+  size_t n = strlen(s);
+  return strchr(s, '/') || (n > 4 && !strcmp(s + n - 4, ".ini"));
+}
+
+coach_rc cli_load_routine(const char *arg, routine **out)
+{
+  char path[PATHS_MAX];
+  if(looks_like_path(arg)) {
+    snprintf(path, sizeof(path), "%s", arg);
+  }
+  else {
+    if(!routine_name_valid(arg)) {
+      fprintf(stderr, "coach: \"%s\" is not a routine name (names use a-z, 0-9, - and _; "
+                      "to use a file, give its path ending in .ini)\n", arg);
+      return COACH_E_INVALID;
+    }
+    char user[PATHS_MAX], shipped[PATHS_MAX];
+    const char *dirs[2];
+    int n = 0;
+    if(paths_user_routines(user, sizeof(user)) == COACH_OK)
+      dirs[n++] = user;
+    if(paths_shipped_routines(shipped, sizeof(shipped)) == COACH_OK)
+      dirs[n++] = shipped;
+    path[0] = '\0';
+    for(int i = 0; i < n; i++) {
+      struct stat st;
+      char candidate[PATHS_MAX];
+      if(snprintf(candidate, sizeof(candidate), "%s/%s.ini", dirs[i], arg) >=
+         (int)sizeof(candidate))
+        continue;
+      if(stat(candidate, &st) == 0) {
+        memcpy(path, candidate, sizeof(path));
+        break;
+      }
+    }
+    if(!path[0]) {
+      fprintf(stderr, "coach: no routine named \"%s\" (the shipped ones are in %s; "
+                      "yours go in %s)\n", arg, n > 1 ? dirs[1] : "?", n > 0 ? dirs[0] : "?");
+      return COACH_E_NOTFOUND;
+    }
+  }
+  coach_diag d;
+  coach_diag_init(&d, path);
+  coach_rc rc = routine_load(path, out, &d);
+  if(rc)
+    cli_print_diag(&d);
+  return rc;
+}
+
+coach_rc cli_open_speech(speech **out)
+{
+  char voices[PATHS_MAX], why[512] = "";
+  const char *dir = paths_voices(voices, sizeof(voices)) == COACH_OK ? voices : NULL;
+  coach_rc rc = speech_open(dir, SCORE_RATE, out, why, sizeof(why));
+  if(rc)
+    fprintf(stderr, "coach: cannot start speech: %s\n", why[0] ? why : coach_rc_str(rc));
+  return rc;
+}
+
+voice_settings cli_default_voice(void)
+{
+  voice_settings v = {.rate = SPEECH_DEFAULT_RATE, .pitch = SPEECH_DEFAULT_PITCH,
+                      .volume = SPEECH_DEFAULT_VOLUME};
+  snprintf(v.name, sizeof(v.name), "%s", SPEECH_DEFAULT_VOICE);
+  return v;
+}
