@@ -1,0 +1,272 @@
+/* coachd — the coach daemon: options, signals, wiring, and the main loop.
+ *
+ * Threads: this main thread polls the control socket, a signalfd and an eventfd that the
+ * player's engine thread writes to when something changed; handlers run here. The engine
+ * thread (player.c) owns speech and the audio stream. Signals are blocked in every thread
+ * and read through the signalfd, so no code runs in a signal handler.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "build_config.h"
+#include "daemon.h"
+#include "log.h"
+#include "paths.h"
+#include "sdnotify.h"
+
+static void usage(FILE *to)
+{
+  fprintf(to, "usage: coachd [--config FILE] [--socket PATH] [--verbose]\n"
+              "  Plays coach sessions; control it with `coach` or over its socket.\n"
+              "  --config FILE  settings (default: ~/.config/coach/coach.ini, then the "
+              "installed one)\n"
+              "  --socket PATH  control socket (default: $XDG_RUNTIME_DIR/coach/socket)\n"
+              "  --verbose      log every step change\n");
+}
+
+static void log_diag(const coach_diag *d, log_level level)
+{
+  int shown = d->count < COACH_DIAG_MAX ? d->count : COACH_DIAG_MAX;
+  for(int i = 0; i < shown; i++) {
+    char line[COACH_DIAG_MSG + 300];
+    coach_diag_format(d, i, line, sizeof(line));
+    log_msg(level, "%s", line);
+  }
+}
+
+typedef struct reload_report {
+  server_client *client;
+  int problems;
+} reload_report;
+
+static void report_routine(void *ctx, const coach_diag *d, bool kept_old)
+{
+  reload_report *rr = ctx;
+  log_diag(d, LVL_WARN);
+  log_msg(LVL_WARN, "%s: %s", d->file,
+          kept_old ? "not reloaded, the previous version stays in use" : "skipped");
+  rr->problems++;
+  if(rr->client) {
+    int shown = d->count < COACH_DIAG_MAX ? d->count : COACH_DIAG_MAX;
+    for(int i = 0; i < shown; i++) {
+      char line[COACH_DIAG_MSG + 300];
+      coach_diag_format(d, i, line, sizeof(line));
+      server_reply_kv(rr->client, "error", "%s", line);
+    }
+  }
+}
+
+static void load_routines(daemon_ctx *d, reload_report *rr)
+{
+  char shipped[PATHS_MAX], user[PATHS_MAX];
+  const char *dirs[2 + CONFIG_DIRS_MAX];
+  int n = 0;
+  if(paths_shipped_routines(shipped, sizeof(shipped)) == COACH_OK)
+    dirs[n++] = shipped;
+  for(int i = 0; i < d->cfg.n_dirs; i++)
+    dirs[n++] = d->cfg.dirs[i];
+  if(d->cfg.user_dir[0])
+    dirs[n++] = d->cfg.user_dir;
+  else if(paths_user_routines(user, sizeof(user)) == COACH_OK)
+    dirs[n++] = user;
+  library fresh;
+  coach_rc rc = library_load(&fresh, dirs, n, &d->lib, report_routine, rr);
+  if(rc) {
+    log_msg(LVL_ERROR, "routines not reloaded: %s", coach_rc_str(rc));
+    return;
+  }
+  library_free(&d->lib);
+  d->lib = fresh;
+  log_msg(LVL_INFO, "%d routines loaded", d->lib.count);
+}
+
+void daemon_reload(daemon_ctx *d, server_client *c)
+{
+  reload_report rr = {.client = c};
+  coach_config cfg;
+  coach_diag diag;
+  char used[CONFIG_PATH_MAX];
+  if(config_load_auto(d->explicit_config, &cfg, used, sizeof(used), &diag) == COACH_OK) {
+    d->cfg = cfg;
+    snprintf(d->config_path, sizeof(d->config_path), "%s", used);
+    log_set_level((log_level)d->cfg.log_level);
+  }
+  else {
+    log_diag(&diag, LVL_ERROR);
+    log_msg(LVL_ERROR, "settings not reloaded: the previous ones stay in use");
+    report_routine(&rr, &diag, true);
+  }
+  load_routines(d, &rr);
+  server_notify(d->srv, PROTOCOL_EVENT_DATABASE | PROTOCOL_EVENT_OPTIONS);
+}
+
+static int open_signalfd(void)
+{
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  /* Blocked before any thread starts, so every thread inherits it. */
+  if(sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+    return -1;
+  signal(SIGPIPE, SIG_IGN);
+  return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static coach_rc open_server(daemon_ctx *d, const char *socket_opt, const server_config *sc)
+{
+  char why[512] = "";
+  coach_rc rc = server_open_activated(&d->srv, sc, why, sizeof(why));
+  if(rc == COACH_OK) {
+    log_msg(LVL_INFO, "listening on the socket systemd passed (%s)", server_path(d->srv));
+    return COACH_OK;
+  }
+  if(rc != COACH_E_NOTFOUND) {
+    log_msg(LVL_ERROR, "%s", why);
+    return rc;
+  }
+  char path[PATHS_MAX];
+  if(socket_opt)
+    snprintf(path, sizeof(path), "%s", socket_opt);
+  else if(d->cfg.socket[0])
+    snprintf(path, sizeof(path), "%s", d->cfg.socket);
+  else if(paths_socket(path, sizeof(path)) != COACH_OK) {
+    log_msg(LVL_ERROR, "no place for the control socket: set XDG_RUNTIME_DIR or --socket");
+    return COACH_E_NOTFOUND;
+  }
+  rc = server_open(&d->srv, path, sc, why, sizeof(why));
+  if(rc)
+    log_msg(LVL_ERROR, "%s", why);
+  else
+    log_msg(LVL_INFO, "listening on %s", path);
+  return rc;
+}
+
+/* Returns false when coachd should exit. */
+static bool handle_signals(daemon_ctx *d, int sfd)
+{
+  struct signalfd_siginfo si;
+  while(read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+    if(si.ssi_signo == SIGHUP) {
+      log_msg(LVL_INFO, "SIGHUP: reloading settings and routines");
+      daemon_reload(d, NULL);
+    }
+    else {
+      log_msg(LVL_INFO, "%s: stopping", strsignal((int)si.ssi_signo));
+      return false;
+    }
+  }
+  return true;
+}
+
+static int run(daemon_ctx *d, int sfd, int wake)
+{
+  struct pollfd fds[2 + SERVER_POLLFDS_MAX];
+  for(;;) {
+    fds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
+    fds[1] = (struct pollfd){.fd = wake, .events = POLLIN};
+    int n = server_pollfds(d->srv, fds + 2, SERVER_POLLFDS_MAX);
+    int r = poll(fds, (nfds_t)(2 + n), server_timeout_ms(d->srv));
+    if(r < 0 && errno != EINTR) {
+      log_msg(LVL_ERROR, "poll: %s", strerror(errno));
+      return 1;
+    }
+    if(r > 0 && (fds[0].revents & POLLIN) && !handle_signals(d, sfd))
+      return 0;
+    if(r > 0 && (fds[1].revents & POLLIN)) {
+      uint64_t count;
+      if(read(wake, &count, sizeof(count)) < 0 && errno != EAGAIN)
+        log_msg(LVL_WARN, "eventfd: %s", strerror(errno));
+      unsigned events = player_take_events(d->player);
+      if(events)
+        server_notify(d->srv, events);
+    }
+    if(r < 0)
+      continue;
+    server_dispatch(d->srv, fds + 2, n);
+  }
+}
+
+int main(int argc, char **argv)
+{
+  static const struct option longopts[] = {
+      {"config", required_argument, NULL, 'c'}, {"socket", required_argument, NULL, 's'},
+      {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
+  static daemon_ctx d; /* large (config paths); static keeps it off the stack */
+  const char *socket_opt = NULL;
+  bool verbose = false;
+  int o;
+  while((o = getopt_long(argc, argv, "c:s:vh", longopts, NULL)) != -1) {
+    switch(o) {
+    case 'c': d.explicit_config = optarg; break;
+    case 's': socket_opt = optarg; break;
+    case 'v': verbose = true; break;
+    case 'h': usage(stdout); return 0;
+    case 'V': printf("coachd %s\n", COACH_VERSION); return 0;
+    default: usage(stderr); return 2;
+    }
+  }
+  if(optind < argc) {
+    usage(stderr);
+    return 2;
+  }
+
+  coach_diag diag;
+  char used[CONFIG_PATH_MAX];
+  if(config_load_auto(d.explicit_config, &d.cfg, used, sizeof(used), &diag) != COACH_OK) {
+    log_diag(&diag, LVL_ERROR);
+    log_msg(LVL_ERROR, "fix the settings file above (or start with --config pointing to "
+                       "another), then start coachd again");
+    return 1;
+  }
+  snprintf(d.config_path, sizeof(d.config_path), "%s", used);
+  log_set_level(verbose ? LVL_DEBUG : (log_level)d.cfg.log_level);
+  log_msg(LVL_INFO, "coach %s, settings from %s", COACH_VERSION,
+          used[0] ? used : "built-in defaults");
+  d.volume = d.cfg.volume;
+
+  int sfd = open_signalfd();
+  int wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if(sfd < 0 || wake < 0) {
+    log_msg(LVL_ERROR, "cannot set up signals: %s", strerror(errno));
+    return 1;
+  }
+
+  reload_report rr = {0};
+  load_routines(&d, &rr);
+
+  server_config sc = {.commands = daemon_commands, .n_commands = daemon_n_commands, .ctx = &d};
+  if(open_server(&d, socket_opt, &sc) != COACH_OK)
+    return 1;
+
+  char voices[PATHS_MAX], why[512] = "";
+  player_options po = {.device = d.cfg.device, .voice = d.cfg.voice, .volume = d.volume,
+                       .voices_dir = paths_voices(voices, sizeof(voices)) == COACH_OK ? voices
+                                                                                      : NULL};
+  if(player_new(&po, wake, &d.player, why, sizeof(why)) != COACH_OK) {
+    log_msg(LVL_ERROR, "%s", why);
+    server_close(d.srv);
+    return 1;
+  }
+
+  sdnotify_send("READY=1\nSTATUS=waiting for a session");
+  int status = run(&d, sfd, wake);
+  sdnotify_send("STOPPING=1");
+  player_free(d.player); /* fades out a playing session */
+  server_close(d.srv);   /* removes the socket file */
+  library_free(&d.lib);
+  close(wake);
+  close(sfd);
+  log_msg(LVL_INFO, "stopped");
+  return status;
+}

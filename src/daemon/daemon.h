@@ -1,0 +1,35 @@
+/* daemon — what coachd's command handlers share: settings, routines, the player, the server.
+ * Main thread only: handlers and the main loop run there.
+ */
+#ifndef COACH_DAEMON_H
+#define COACH_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "library.h"
+#include "player.h"
+#include "protocol.h"
+#include "server.h"
+
+typedef struct daemon_ctx {
+  coach_config cfg;
+  char config_path[CONFIG_PATH_MAX]; /* "" when running on built-in defaults */
+  const char *explicit_config;       /* --config, or NULL */
+  library lib;
+  player *player;
+  server *srv;
+  int volume;
+} daemon_ctx;
+
+/* The command table, sorted by name, for server_config. */
+extern const protocol_command daemon_commands[];
+extern const size_t daemon_n_commands;
+
+/* (Re)reads the config and the routine folders. Problems are logged and, when c is not
+ * NULL, also sent to that client as "error: ..." lines (the reply's OK is the caller's).
+ * A broken config keeps the previous settings; a broken routine keeps its previous version. */
+void daemon_reload(daemon_ctx *d, server_client *c);
+
+#endif
