@@ -324,7 +324,7 @@ static bool looks_like_key(const char *s)
 static void continuation_line(loader *ld, char *start)
 {
   /* inih r55 keeps inline comments on continuation lines (later versions strip them): strip
-   * them here so " ; note" is a comment on every line, as docs/routines.md says. */
+   * them here so " ; note" is a comment on every line, as config/ROUTINES.md says. */
   *find_chars_or_comment(start, NULL) = '\0';
   strip_end(start);
   if(looks_like_key(start)) {

@@ -2,7 +2,7 @@
  *
  * A routine is one INI file: a [routine] section (title, summary, voice, length range, the
  * top-level step order) and [step NAME] sections. Steps either produce sound (say, hold,
- * breathe, pause, chime) or group other steps (sides, repeat). docs/routines.md is the
+ * breathe, pause, chime) or group other steps (sides, repeat). config/ROUTINES.md is the
  * user-facing description of the format; keep both in step.
  *
  * Loading is all-or-nothing: routine_load() either returns a complete, validated routine or

@@ -9,7 +9,7 @@
 #include "check.h"
 #include "routine.h"
 
-/* The example from docs/routines.md, byte for byte. */
+/* The example from config/ROUTINES.md, byte for byte. */
 static const char kneel[] =
   "; A short stretch, held once per side.\n"
   "[routine]\n"
@@ -132,7 +132,7 @@ static void docs_example(void)
   if(!src)
     return;
   char path[4096];
-  snprintf(path, sizeof(path), "%s/docs/routines.md", src);
+  snprintf(path, sizeof(path), "%s/config/ROUTINES.md", src);
   FILE *f = fopen(path, "rb");
   CHECKF(f != NULL, "cannot read %s", path);
   if(!f)
