@@ -17,6 +17,15 @@ static const char *cue_description(const cue *c)
   }
 }
 
+/* "13.5 s" or "5 min 0 s": for people, not for reading back. */
+static void format_length(int64_t ms, char *buf, size_t len)
+{
+  if(ms < 60000)
+    snprintf(buf, len, "%.1f s", (double)ms / 1000.0);
+  else
+    snprintf(buf, len, "%lld min %lld s", (long long)(ms / 60000), (long long)(ms % 60000 / 1000));
+}
+
 static void print_timeline(const timeline *t)
 {
   char clock[32], len[32];
@@ -26,7 +35,7 @@ static void print_timeline(const timeline *t)
   for(size_t s = 0; s < t->n_steps; s++) {
     const timeline_step *st = &t->steps[s];
     duration_format_clock(st->start * 1000 / t->rate, clock, sizeof(clock));
-    duration_format(st->frames * 1000 / t->rate, len, sizeof(len));
+    format_length(st->frames * 1000 / t->rate, len, sizeof(len));
     printf("\n%s  step %zu/%zu: %s (%s)\n", clock, s + 1, t->n_steps, st->label, len);
     if(st->kind == STEP_BREATHE && st->cycles > 0)
       printf("           %d breaths of %lld-%lld-%lld-%lld ms\n", st->cycles,

@@ -22,8 +22,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TONE_BREATH_PEAK 0.16f /* tones sit under the voice (speech peaks at 0.5) */
-#define TONE_CHIME_PEAK 0.22f
+/* Levels: speech clips peak at 0.5 with an RMS near 0.056 while words sound; the breath
+ * tones (sustained, so louder for the same peak) sit about 6 dB under that, the chimes
+ * (short, decaying) a little higher so a transition is noticed. */
+#define TONE_BREATH_PEAK 0.055f
+#define TONE_CHIME_PEAK 0.18f
 
 typedef enum tone_kind {
   TONE_BREATH_IN,

@@ -49,13 +49,14 @@ int main(void)
   CHECKF(worst < 1e-6f, "block size changes the sound by %g", worst);
   CHECK(peak < MIXER_CEILING && peak > 0.3f);
 
-  /* Breath 1 is guided (speech over the tone), breath 4 is not: compare the tone's level in
+  /* Breaths 1-2 are guided (speech over the tone), breath 5 is not: compare the tone's level in
    * the middle of the out-breath, away from the out-cue speech, by removing the speech. */
   const timeline_step *b = &t->steps[1];
   int64_t cyc = 12LL * RATE;
   float plain[RATE / 10], guided[RATE / 10];
   int64_t in_mid = RATE / 2 + RATE / 4; /* 0.75 s into the in-breath: speech still playing */
-  mixer_render(t, &clips, NULL, 0, b->breath_start + in_mid, guided, RATE / 10);
+  /* Breath 2 (index 1), not breath 1: the opening chime still rings into the first. */
+  mixer_render(t, &clips, NULL, 0, b->breath_start + cyc + in_mid, guided, RATE / 10);
   mixer_render(t, &clips, NULL, 0, b->breath_start + 4 * cyc + in_mid, plain, RATE / 10);
   /* Subtract the known speech to get the tone alone in the guided breath. */
   double e_plain = 0, e_guided = 0;
