@@ -7,7 +7,7 @@
  *   [routines] user_dir (replaces ~/.config/coach/routines), dirs (more folders, separated
  *              by ',' or ':', may continue on indented lines)
  *   [daemon]   socket (control socket path, "" = paths_socket()), log_level
- *              (error|warn|info|debug, info), max_clients (1-64, 8)
+ *              (error|warn|info|debug, info), max_clients (1-64, 64)
  * Paths must be absolute or start with "~/". Folders are not checked for existence here: the
  * routine scan reports them, and a folder may appear later (a mount, a new checkout).
  *
@@ -49,7 +49,7 @@
 #define CONFIG_DEFAULT_RATE 140
 #define CONFIG_DEFAULT_PITCH 40
 #define CONFIG_DEFAULT_VOICE_VOLUME 100
-#define CONFIG_DEFAULT_MAX_CLIENTS 8
+#define CONFIG_DEFAULT_MAX_CLIENTS 64
 
 typedef enum config_log_level {
   CONFIG_LOG_ERROR,

@@ -245,7 +245,8 @@ int main(int argc, char **argv)
   reload_report rr = {0};
   load_routines(&d, &rr);
 
-  server_config sc = {.commands = daemon_commands, .n_commands = daemon_n_commands, .ctx = &d};
+  server_config sc = {.commands = daemon_commands, .n_commands = daemon_n_commands, .ctx = &d,
+                      .max_clients = d.cfg.max_clients};
   if(open_server(&d, socket_opt, &sc) != COACH_OK)
     return 1;
 

@@ -65,6 +65,7 @@ struct server {
   uid_t uid;
   server_config cfg;
   int timeout_ms;
+  int max_clients;
   server_client *clients[SERVER_MAX_CLIENTS];
   int n_clients;
   unsigned next_id;
@@ -591,10 +592,10 @@ static void accept_one(server *s, int fd)
     refuse(fd, PROTOCOL_ACK_PERMISSION, "permission denied: not the owner of this coachd");
     return;
   }
-  if(s->n_clients >= SERVER_MAX_CLIENTS) {
+  if(s->n_clients >= s->max_clients) {
     log_msg(LVL_WARN, "refused connection from pid %d: too many clients (limit %d)", (int)cred.pid,
-            SERVER_MAX_CLIENTS);
-    refuse(fd, PROTOCOL_ACK_LIMIT, "too many clients (limit %d)", SERVER_MAX_CLIENTS);
+            s->max_clients);
+    refuse(fd, PROTOCOL_ACK_LIMIT, "too many clients (limit %d)", s->max_clients);
     return;
   }
   c = calloc(1, sizeof(*c));
@@ -822,6 +823,9 @@ static coach_rc server_new(server **out, int listen_fd, const server_config *cfg
   s->uid = geteuid();
   s->cfg = *cfg;
   s->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : SERVER_CLIENT_TIMEOUT_MS;
+  s->max_clients = cfg->max_clients > 0 && cfg->max_clients < SERVER_MAX_CLIENTS
+                       ? cfg->max_clients
+                       : SERVER_MAX_CLIENTS;
   s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   *out = s;
   return COACH_OK;

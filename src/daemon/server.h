@@ -76,6 +76,7 @@ typedef struct server_config {
   size_t n_commands;
   void *ctx;                        /* passed to every handler */
   int timeout_ms;                   /* client timeout; 0 means SERVER_CLIENT_TIMEOUT_MS */
+  int max_clients;                  /* clients at once; 0 (or more) means SERVER_MAX_CLIENTS */
 } server_config;
 
 /* Listens on the UNIX socket at path (from paths_socket()). Creates the parent directory

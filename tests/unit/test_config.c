@@ -82,7 +82,7 @@ static bool is_default(const coach_config *c)
   return c->device[0] == '\0' && c->volume == 80 && !strcmp(c->voice.name, "en-us") &&
          c->voice.rate == 140 && c->voice.pitch == 40 && c->voice.volume == 100 &&
          c->user_dir[0] == '\0' && c->n_dirs == 0 && c->socket[0] == '\0' &&
-         c->log_level == CONFIG_LOG_INFO && c->max_clients == 8;
+         c->log_level == CONFIG_LOG_INFO && c->max_clients == 64;
 }
 
 /* Loads fixture `name`, expects failure with rc and a message containing `text` on `line`. */

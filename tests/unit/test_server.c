@@ -87,7 +87,8 @@ static const protocol_command commands[] = {
     {"ping", 0, 0, cmd_ok},
     {"start", 1, 2, cmd_ok},
 };
-static const server_config config = {commands, sizeof(commands) / sizeof(commands[0]), NULL, 0};
+static const server_config config = {.commands = commands,
+                                     .n_commands = sizeof(commands) / sizeof(commands[0])};
 
 /* ------------------------------------------------------------ a test client */
 
@@ -531,7 +532,7 @@ static void test_second_and_stale(void)
   /* A broken command table is refused before anything is created. */
   {
     protocol_command bad[] = {{"b", 0, 0, cmd_ok}, {"a", 0, 0, cmd_ok}};
-    server_config cfg = {bad, 2, NULL, 0};
+    server_config cfg = {.commands = bad, .n_commands = 2};
     CHECK(server_open(&other, path2, &cfg, why, sizeof(why)) == COACH_E_INVALID);
     CHECK(strstr(why, "sorted") != NULL);
   }
