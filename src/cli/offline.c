@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "config.h"
 #include "paths.h"
 #include "score.h"
 
@@ -88,10 +89,18 @@ coach_rc cli_open_speech(speech **out)
   return rc;
 }
 
+/* The voice coachd would use: the one in the user's coach.ini, so that a rendered session
+ * sounds like a live one. A broken settings file is reported and the defaults are used: an
+ * offline render should not fail over a setting it barely needs. */
 voice_settings cli_default_voice(void)
 {
-  voice_settings v = {.rate = SPEECH_DEFAULT_RATE, .pitch = SPEECH_DEFAULT_PITCH,
-                      .volume = SPEECH_DEFAULT_VOLUME};
-  snprintf(v.name, sizeof(v.name), "%s", SPEECH_DEFAULT_VOICE);
-  return v;
+  coach_config cfg;
+  coach_diag d;
+  char used[CONFIG_PATH_MAX];
+  if(config_load_auto(NULL, &cfg, used, sizeof(used), &d) != COACH_OK) {
+    cli_print_diag(&d);
+    fprintf(stderr, "coach: using the default voice\n");
+    config_defaults(&cfg);
+  }
+  return cfg.voice;
 }
