@@ -39,9 +39,11 @@ static int run_render(const cli_command *self, int argc, char **argv)
   score *sc = NULL;
   int status = 1;
   voice_settings voice = cli_default_voice();
+  speaker spk;
   if(cli_open_speech(&sp) == COACH_OK) {
+    spk = speaker_in_process(sp); /* in-process: a one-shot command takes no one down with it */
     render_stats st;
-    if(score_build(sp, &voice, r, length, &sc, why, sizeof(why)) != COACH_OK)
+    if(score_build(&spk, &voice, r, length, &sc, why, sizeof(why)) != COACH_OK)
       fprintf(stderr, "coach: %s\n", why);
     else if(render_to_file(sc, out, &st, why, sizeof(why)) != COACH_OK)
       fprintf(stderr, "coach: %s\n", why);

@@ -74,8 +74,10 @@ static int run_show(const cli_command *self, int argc, char **argv)
   score *sc = NULL;
   int status = 1;
   voice_settings voice = cli_default_voice();
+  speaker spk;
   if(!cli_open_speech(&sp)) {
-    if(score_build(sp, &voice, r, length, &sc, why, sizeof(why)) == COACH_OK) {
+    spk = speaker_in_process(sp); /* in-process: a one-shot command takes no one down with it */
+    if(score_build(&spk, &voice, r, length, &sc, why, sizeof(why)) == COACH_OK) {
       print_timeline(sc->timeline);
       status = 0;
     }

@@ -64,7 +64,8 @@ struct player {
   player_options opt;
   char device[256];
   char voices_dir[4096];
-  speech *sp;
+  speech_worker *sw;    /* eSpeak NG runs in this worker process, never in coachd */
+  speaker spk;          /* score's view of sw */
   bool pa_ready;        /* audio_out_init succeeded and nothing since asks for a reinit */
   audio_out *ao;        /* open while a session (or a lone `say`) plays */
   score *sc;
@@ -306,7 +307,7 @@ static coach_rc do_start(player *p, request *rq)
 
   voice_settings voice = p->opt.voice;
   score *sc = NULL;
-  rc = score_build(p->sp, &voice, rq->routine, rq->length_ms, &sc, rq->why, sizeof(rq->why));
+  rc = score_build(&p->spk, &voice, rq->routine, rq->length_ms, &sc, rq->why, sizeof(rq->why));
   if(rc) {
     close_session(p, PLAYER_STOPPED, NULL);
     snprintf(p->last_error, sizeof(p->last_error), "%s", rq->why);
@@ -339,9 +340,9 @@ static coach_rc say_alone(player *p, request *rq)
   }
   sc->timeline = t;
   int id;
-  coach_rc rc = speech_set_voice(p->sp, &p->opt.voice, rq->why, sizeof(rq->why));
+  coach_rc rc = speech_worker_set_voice(p->sw, &p->opt.voice, rq->why, sizeof(rq->why));
   if(!rc)
-    rc = score_add_line(p->sp, sc, rq->text, &id, rq->why, sizeof(rq->why));
+    rc = score_add_line(&p->spk, sc, rq->text, &id, rq->why, sizeof(rq->why));
   if(rc) {
     free(step);
     free(c);
@@ -383,7 +384,7 @@ static coach_rc do_say(player *p, request *rq)
                           "%d lines are already waiting to be said; try again in a moment",
                           OVERLAYS_MAX);
   int id;
-  coach_rc rc = score_add_line(p->sp, p->sc, rq->text, &id, rq->why, sizeof(rq->why));
+  coach_rc rc = score_add_line(&p->spk, p->sc, rq->text, &id, rq->why, sizeof(rq->why));
   if(rc)
     return rc;
   /* It joins the mix where mixing is now: heard after what is already queued. */
@@ -493,16 +494,24 @@ static coach_rc handle(player *p, request *rq)
   }
 }
 
+static void log_speech_worker(void *ctx, const char *message)
+{
+  (void)ctx;
+  log_msg(LVL_WARN, "%s", message);
+}
+
 static coach_rc engine_init(player *p)
 {
-  coach_rc rc = speech_open(p->voices_dir[0] ? p->voices_dir : NULL, SCORE_RATE, &p->sp,
-                            p->init_why, sizeof(p->init_why));
+  coach_rc rc = speech_worker_open(p->voices_dir[0] ? p->voices_dir : NULL, SCORE_RATE, &p->sw,
+                                   p->init_why, sizeof(p->init_why));
   if(rc)
     return rc;
-  rc = speech_set_voice(p->sp, &p->opt.voice, p->init_why, sizeof(p->init_why));
+  speech_worker_set_log(p->sw, log_speech_worker, NULL);
+  p->spk = speaker_worker(p->sw);
+  rc = speech_worker_set_voice(p->sw, &p->opt.voice, p->init_why, sizeof(p->init_why));
   if(rc) {
-    speech_close(p->sp);
-    p->sp = NULL;
+    speech_worker_close(p->sw);
+    p->sw = NULL;
     return rc;
   }
   char why[512];
@@ -558,7 +567,7 @@ static void *engine_main(void *arg)
   pthread_mutex_unlock(&p->lock);
   if(p->ao)
     close_session(p, PLAYER_STOPPED, NULL);
-  speech_close(p->sp);
+  speech_worker_close(p->sw);
   if(p->pa_ready)
     audio_out_terminate();
   return NULL;

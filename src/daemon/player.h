@@ -1,7 +1,8 @@
-/* player — live sessions: the engine thread that owns eSpeak NG and the audio stream.
+/* player — live sessions: the engine thread that owns speech and the audio stream.
  *
  * One thread (started by player_new) does everything with effects on sound: it owns the
- * speech handle (eSpeak NG is not thread-safe), opens and closes the PortAudio stream, builds
+ * speech worker (eSpeak NG runs in a child process, so a text that crashes it cannot take
+ * coachd down; speech_worker.h), opens and closes the PortAudio stream, builds
  * each session's score, and mixes it ahead of the play position into the stream's ring with
  * the same mixer `coach render` uses. The PortAudio callback only copies from that ring.
  *

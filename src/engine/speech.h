@@ -17,6 +17,7 @@
  * Known hazard: eSpeak NG 1.51 (Debian) aborts the whole process ("buffer overflow detected")
  * on some texts, e.g. "s'" repeated 220 times. Nothing here can catch that: a process that
  * synthesises text from clients must run speech in a process it can afford to lose.
+ * speech_worker.h does that (coachd uses it); the one-shot CLI commands use speech directly.
  */
 #ifndef COACH_SPEECH_H
 #define COACH_SPEECH_H

@@ -227,7 +227,7 @@ static void check_tone_edges(const char *name, const timeline *t, const float *x
   CHECKF(worst < 0.02f, "%s: a step of %.4f at a tone edge (a click)", name, worst);
 }
 
-static void check_routine(speech *sp, const char *name, const char *length)
+static void check_routine(const speaker *sp, const char *name, const char *length)
 {
   routine *r = load(name);
   if(!r)
@@ -263,7 +263,7 @@ static void check_routine(speech *sp, const char *name, const char *length)
   routine_free(r);
 }
 
-static void check_files(speech *sp)
+static void check_files(const speaker *sp)
 {
   routine *r = load("safety");
   if(!r)
@@ -321,11 +321,12 @@ int main(void)
   CHECKF(rc == COACH_OK, "speech: %s", why);
   if(rc)
     return check_done();
+  speaker spk = speaker_in_process(sp);
   for(size_t i = 0; i < sizeof(shipped) / sizeof(shipped[0]); i++)
-    check_routine(sp, shipped[i], NULL);
-  check_routine(sp, "rest", "5m");
-  check_routine(sp, "rest", "15m");
-  check_files(sp);
+    check_routine(&spk, shipped[i], NULL);
+  check_routine(&spk, "rest", "5m");
+  check_routine(&spk, "rest", "15m");
+  check_files(&spk);
   speech_close(sp);
   return check_done();
 }

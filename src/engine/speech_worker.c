@@ -1,0 +1,708 @@
+/* speech_worker — the proxy that runs speech in a child process, and the child's loop.
+ *
+ * Wire format (both ends are the same binary, so structs travel as they are), over a
+ * SOCK_STREAM socketpair:
+ *   request: wire_request {kind, len}, then len bytes (a voice_settings, or the text without
+ *            its NUL, len <= SPEECH_TEXT_MAX)
+ *   reply:   wire_reply {rc, why_len, frames}, then why_len bytes of why (no NUL), then
+ *            frames floats (only when rc is COACH_OK and the request was a synthesis)
+ * The worker sends one reply before any request: how speech_open() went.
+ *
+ * The parent's end is non-blocking and every wait is a poll() bounded by the request's
+ * deadline, so a worker that stops answering (or stops reading) costs at most the timeout.
+ */
+#include "speech_worker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "speech.h"
+
+extern char **environ;
+
+#define CHILD_FD 3         /* the worker's end of the socketpair, in the worker */
+#define WHY_MAX 512        /* longest why on the wire, NUL included */
+#define CLOSE_WAIT_MS 500  /* speech_worker_close(): grace before SIGKILL */
+
+enum { REQ_VOICE = 1, REQ_SYNTH = 2 };
+
+typedef struct wire_request {
+  uint32_t kind;
+  uint32_t len;
+} wire_request;
+
+typedef struct wire_reply {
+  int32_t rc;
+  uint32_t why_len;
+  int64_t frames;
+} wire_reply;
+
+struct speech_worker {
+  pid_t pid;            /* the running worker, -1 when none runs */
+  int fd;               /* our end of its socketpair (non-blocking), -1 when none runs */
+  int exe_fd;           /* this program, opened once: what every worker runs */
+  int mix_rate;
+  char *voices_dir;     /* owned copy; NULL when there is none */
+  voice_settings voice; /* what the last successful set_voice asked for */
+  bool has_voice;
+  int timeout_ms;
+  speech_worker_log_fn log;
+  void *log_ctx;
+  char err[WHY_MAX];    /* why the last synthesis failed */
+};
+
+/* How one exchange with the worker ended. */
+typedef enum exchange {
+  XCH_OK,      /* a well-formed reply arrived */
+  XCH_DEAD,    /* EOF, reset or a broken pipe: the worker is gone */
+  XCH_TIMEOUT, /* no answer before the deadline */
+  XCH_BAD,     /* a reply out of bounds */
+  XCH_NOMEM,   /* no room here for the reply */
+} exchange;
+
+static void set_why(char *why, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_why(char *why, size_t len, const char *fmt, ...)
+{
+  va_list ap;
+  if(!why || !len)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(why, len, fmt, ap);
+  va_end(ap);
+}
+
+static void tell(const speech_worker *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void tell(const speech_worker *w, const char *fmt, ...)
+{
+  char line[640];
+  va_list ap;
+  if(!w->log)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof(line), fmt, ap);
+  va_end(ap);
+  w->log(w->log_ctx, line);
+}
+
+static int64_t now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t max_frames(int mix_rate)
+{
+  return (int64_t)mix_rate * SPEECH_WORKER_MAX_SECONDS;
+}
+
+/* ---- parent side: bounded I/O ------------------------------------------------------- */
+
+static exchange wait_fd(int fd, short events, int64_t deadline)
+{
+  for(;;) {
+    int64_t left = deadline - now_ms();
+    if(left <= 0)
+      return XCH_TIMEOUT;
+    struct pollfd pfd = {.fd = fd, .events = events};
+    int r = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+    if(r > 0)
+      return XCH_OK; /* readable, writable, or hung up: the next call tells which */
+    if(r == 0)
+      return XCH_TIMEOUT;
+    if(errno != EINTR)
+      return XCH_DEAD;
+  }
+}
+
+static exchange send_all(int fd, const void *buf, size_t n, int64_t deadline)
+{
+  const char *p = buf;
+  while(n) {
+    ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+    if(k > 0) {
+      p += k;
+      n -= (size_t)k;
+    }
+    else if(k < 0 && errno == EINTR)
+      continue;
+    else if(k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      exchange x = wait_fd(fd, POLLOUT, deadline);
+      if(x)
+        return x;
+    }
+    else
+      return XCH_DEAD; /* EPIPE, ECONNRESET */
+  }
+  return XCH_OK;
+}
+
+static exchange recv_all(int fd, void *buf, size_t n, int64_t deadline)
+{
+  char *p = buf;
+  while(n) {
+    ssize_t k = recv(fd, p, n, 0);
+    if(k > 0) {
+      p += k;
+      n -= (size_t)k;
+    }
+    else if(k == 0)
+      return XCH_DEAD;
+    else if(errno == EINTR)
+      continue;
+    else if(errno == EAGAIN || errno == EWOULDBLOCK) {
+      exchange x = wait_fd(fd, POLLIN, deadline);
+      if(x)
+        return x;
+    }
+    else
+      return XCH_DEAD;
+  }
+  return XCH_OK;
+}
+
+/* Reads one reply. samples NULL: the reply must carry no audio. On XCH_OK, *rc is the worker's
+ * answer, why holds its reason (may be empty), and on success of a synthesis *samples and
+ * *frames hold the clip (owned by the caller). */
+static exchange read_reply(const speech_worker *w, int64_t deadline, coach_rc *rc, char *why,
+                           size_t why_len, float **samples, int64_t *frames)
+{
+  wire_reply h;
+  char msg[WHY_MAX];
+  exchange x = recv_all(w->fd, &h, sizeof(h), deadline);
+  if(x)
+    return x;
+  if(h.rc < COACH_OK || h.rc > COACH_E_STATE || h.why_len >= WHY_MAX || h.frames < 0 ||
+     h.frames > max_frames(w->mix_rate) || (h.frames && (h.rc != COACH_OK || !samples)))
+    return XCH_BAD;
+  x = recv_all(w->fd, msg, h.why_len, deadline);
+  if(x)
+    return x;
+  msg[h.why_len] = '\0';
+  float *buf = NULL;
+  if(samples && h.rc == COACH_OK) {
+    buf = malloc(((size_t)h.frames + 1) * sizeof(float));
+    if(!buf)
+      return XCH_NOMEM;
+    x = recv_all(w->fd, buf, (size_t)h.frames * sizeof(float), deadline);
+    if(x) {
+      free(buf);
+      return x;
+    }
+  }
+  *rc = (coach_rc)h.rc;
+  set_why(why, why_len, "%s", msg);
+  if(buf) {
+    *samples = buf;
+    *frames = h.frames;
+  }
+  return XCH_OK;
+}
+
+static exchange send_request(const speech_worker *w, uint32_t kind, const void *payload,
+                             uint32_t len, int64_t deadline)
+{
+  wire_request h = {.kind = kind, .len = len};
+  exchange x = send_all(w->fd, &h, sizeof(h), deadline);
+  return x ? x : send_all(w->fd, payload, len, deadline);
+}
+
+/* ---- parent side: the worker's life --------------------------------------------------- */
+
+static void describe_end(int status, char *how, size_t how_len)
+{
+  if(WIFSIGNALED(status))
+    set_why(how, how_len, "was killed by signal %d (%s)", WTERMSIG(status),
+            strsignal(WTERMSIG(status)));
+  else
+    set_why(how, how_len, "exited with status %d", WEXITSTATUS(status));
+}
+
+/* Ends the running worker: SIGKILL unless graceful (then closing its socket asks it to exit,
+ * and it gets CLOSE_WAIT_MS to do so), and always reaped. Describes how it ended ("was killed
+ * by signal 6 (Aborted)") and gives the signal that ended it, or 0. */
+static int end_worker(speech_worker *w, bool graceful, char *how, size_t how_len)
+{
+  int status = 0;
+  pid_t got = 0;
+  if(w->pid < 0)
+    return 0;
+  if(!graceful)
+    kill(w->pid, SIGKILL);
+  close(w->fd);
+  w->fd = -1;
+  if(graceful) {
+    for(int waited = 0; waited < CLOSE_WAIT_MS && got == 0; waited++) {
+      got = waitpid(w->pid, &status, WNOHANG);
+      if(got == 0) {
+        struct timespec ms = {0, 1000000L};
+        nanosleep(&ms, NULL);
+      }
+    }
+    if(got == 0)
+      kill(w->pid, SIGKILL);
+  }
+  while(got == 0 || (got < 0 && errno == EINTR))
+    got = waitpid(w->pid, &status, 0);
+  if(got < 0)
+    set_why(how, how_len, "was lost (%s)", strerror(errno));
+  else
+    describe_end(status, how, how_len);
+  w->pid = -1;
+  return got > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+/* Starts a worker and waits for its speech to be open; re-applies the voice in effect. */
+static coach_rc start_worker(speech_worker *w, char *why, size_t why_len)
+{
+  int sv[2];
+  if(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    set_why(why, why_len, "cannot start the speech worker: socketpair: %s", strerror(errno));
+    return COACH_E_SPEECH;
+  }
+  /* The worker's end becomes CHILD_FD by dup2, which only clears close-on-exec when the
+   * numbers differ: so never hand over the end that already is CHILD_FD. */
+  int mine = sv[0], theirs = sv[1];
+  if(theirs == CHILD_FD) {
+    mine = sv[1];
+    theirs = sv[0];
+  }
+  char exe[40], fd_arg[16], rate_arg[16];
+  snprintf(exe, sizeof(exe), "/proc/self/fd/%d", w->exe_fd);
+  snprintf(fd_arg, sizeof(fd_arg), "%d", CHILD_FD);
+  snprintf(rate_arg, sizeof(rate_arg), "%d", w->mix_rate);
+  char *argv[] = {program_invocation_name, SPEECH_WORKER_OPTION, fd_arg, rate_arg,
+                  w->voices_dir, NULL};
+
+  /* posix_spawn (vfork + exec in glibc): nothing runs between fork and exec that a
+   * multi-threaded parent could trip over. The worker starts with no signal blocked (coachd
+   * blocks SIGTERM/SIGINT/SIGHUP in all its threads for its signalfd) and SIGPIPE back at its
+   * default (coachd ignores it); it closes any descriptor it inherits but stdio and its socket
+   * itself (speech_worker_main), since closing them here would close exe_fd before the exec
+   * needs it (close-on-exec closes it after). */
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, theirs, CHILD_FD);
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid;
+  int e = posix_spawn(&pid, exe, &fa, &attr, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  close(theirs);
+  if(e != 0) {
+    close(mine);
+    set_why(why, why_len, "cannot start the speech worker (%s): %s", exe, strerror(e));
+    return COACH_E_SPEECH;
+  }
+  fcntl(mine, F_SETFL, fcntl(mine, F_GETFL) | O_NONBLOCK);
+  w->pid = pid;
+  w->fd = mine;
+
+  /* Its first reply: how speech_open() went. */
+  coach_rc rc = COACH_E_SPEECH;
+  char msg[WHY_MAX] = "";
+  int64_t deadline = now_ms() + w->timeout_ms;
+  exchange x = read_reply(w, deadline, &rc, msg, sizeof(msg), NULL, NULL);
+  if(!x && !rc && w->has_voice) {
+    coach_rc voice_rc = COACH_E_SPEECH;
+    x = send_request(w, REQ_VOICE, &w->voice, sizeof(w->voice), deadline);
+    if(!x)
+      x = read_reply(w, deadline, &voice_rc, msg, sizeof(msg), NULL, NULL);
+    if(!x && voice_rc) {
+      /* It worked before (a voice file since removed?): speak with the defaults rather than
+       * not at all; the next set_voice chooses again. */
+      tell(w, "the new speech worker cannot take the voice again (%s): using the default",
+           msg);
+      w->has_voice = false;
+    }
+  }
+  if(x || rc) {
+    char how[160] = "";
+    end_worker(w, !x, how, sizeof(how));
+    if(x)
+      set_why(why, why_len, "the speech worker %s while starting", how);
+    else
+      set_why(why, why_len, "%s", msg[0] ? msg : coach_rc_str(rc));
+    return x ? COACH_E_SPEECH : rc;
+  }
+  return COACH_OK;
+}
+
+/* Printable excerpt of a text for a log line: no control bytes, no half characters. */
+static void excerpt(const char *text, uint32_t len, char *buf, size_t buf_len)
+{
+  size_t n = 0, cap = buf_len - 4;
+  for(uint32_t i = 0; i < len && n < cap; i++) {
+    unsigned char c = (unsigned char)text[i];
+    buf[n++] = c >= 0x20 && c < 0x7f && c != '"' ? (char)c : '?';
+  }
+  if(n == cap && len > cap) {
+    memcpy(buf + n, "...", 3);
+    n += 3;
+  }
+  buf[n] = '\0';
+}
+
+/* One request with the retry policy of the header: a worker that dies is replaced and the
+ * request sent once more; a second death, a timeout or a malformed reply refuses it. */
+static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint32_t len,
+                     float **samples, int64_t *frames, char *why, size_t why_len)
+{
+  char what[80];
+  const char *subject = kind == REQ_SYNTH ? "text" : "voice";
+  const char *outcome = kind == REQ_SYNTH ? "the text was refused" : "the voice stays as it was";
+  if(kind == REQ_SYNTH) {
+    char ex[48];
+    excerpt(payload, len, ex, sizeof(ex));
+    snprintf(what, sizeof(what), "speaking \"%s\"", ex);
+  }
+  else
+    snprintf(what, sizeof(what), "setting the voice");
+  if(w->pid > 0) { /* died while idle (killed, OOM): replaced without costing an attempt */
+    int status;
+    if(waitpid(w->pid, &status, WNOHANG) == w->pid) {
+      char how[160];
+      int pid = (int)w->pid;
+      describe_end(status, how, sizeof(how));
+      close(w->fd);
+      w->fd = -1;
+      w->pid = -1;
+      tell(w, "speech worker %d %s while idle; starting a new one", pid, how);
+    }
+  }
+  for(int attempt = 1;; attempt++) {
+    if(w->pid < 0) {
+      coach_rc rc = start_worker(w, why, why_len);
+      if(rc) {
+        tell(w, "%s", why);
+        return rc;
+      }
+      tell(w, "speech worker %d started", (int)w->pid);
+    }
+    coach_rc rc = COACH_E_SPEECH;
+    int64_t deadline = now_ms() + w->timeout_ms;
+    exchange x = send_request(w, kind, payload, len, deadline);
+    if(!x)
+      x = read_reply(w, deadline, &rc, why, why_len, samples, frames);
+    if(!x)
+      return rc;
+
+    int pid = (int)w->pid;
+    char how[160] = "";
+    int sig = end_worker(w, false, how, sizeof(how));
+    switch(x) {
+    case XCH_TIMEOUT:
+      set_why(why, why_len, "speech synthesis did not finish within %.1f s on this %s; %s",
+              w->timeout_ms / 1000.0, subject, outcome);
+      tell(w, "speech worker %d did not answer within %.1f s while %s: killed it; %s", pid,
+           w->timeout_ms / 1000.0, what, outcome);
+      return COACH_E_SPEECH;
+    case XCH_BAD:
+      set_why(why, why_len, "the speech worker sent a malformed answer; %s", outcome);
+      tell(w, "speech worker %d sent a malformed answer while %s: killed it; %s", pid, what,
+           outcome);
+      return COACH_E_SPEECH;
+    case XCH_NOMEM:
+      set_why(why, why_len, "out of memory for the speech worker's answer");
+      return COACH_E_NOMEM;
+    default: /* XCH_DEAD: retried once, on a fresh worker */
+      tell(w, "speech worker %d %s while %s; %s", pid, how, what,
+           attempt == 1 ? "trying once more with a new worker" : outcome);
+      if(attempt == 1)
+        continue;
+      if(sig)
+        set_why(why, why_len, "speech synthesis crashed on this %s (signal %d, %s); %s",
+                subject, sig, strsignal(sig), outcome);
+      else
+        set_why(why, why_len, "the speech worker %s on this %s; %s", how, subject, outcome);
+      return COACH_E_SPEECH;
+    }
+  }
+}
+
+coach_rc speech_worker_open(const char *voices_dir, int mix_rate, speech_worker **out,
+                            char *why, size_t why_len)
+{
+  if(!out || mix_rate < 8000 || mix_rate > 384000) {
+    set_why(why, why_len, "invalid mix rate %d (8000..384000 Hz)", mix_rate);
+    return COACH_E_INVALID;
+  }
+  speech_worker *w = calloc(1, sizeof(*w));
+  if(!w || (voices_dir && !(w->voices_dir = strdup(voices_dir)))) {
+    free(w);
+    set_why(why, why_len, "out of memory");
+    return COACH_E_NOMEM;
+  }
+  w->pid = -1;
+  w->fd = -1;
+  w->mix_rate = mix_rate;
+  w->timeout_ms = SPEECH_WORKER_TIMEOUT_MS;
+  /* The program itself, held open: every worker runs this very file, even after a package
+   * upgrade replaced it on disk, so both ends always speak the same wire format. (Under
+   * valgrind, opening /proc/self/exe gives the program valgrind runs, not valgrind itself.) */
+  int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  w->exe_fd = exe;
+  if(exe >= 0 && exe <= CHILD_FD) { /* the worker's socket takes CHILD_FD before the exec */
+    w->exe_fd = fcntl(exe, F_DUPFD_CLOEXEC, CHILD_FD + 1);
+    close(exe);
+  }
+  if(w->exe_fd < 0) {
+    set_why(why, why_len, "cannot open this program to run it as the speech worker "
+            "(/proc/self/exe): %s", strerror(errno));
+    free(w->voices_dir);
+    free(w);
+    return COACH_E_SPEECH;
+  }
+  coach_rc rc = start_worker(w, why, why_len);
+  if(rc) {
+    close(w->exe_fd);
+    free(w->voices_dir);
+    free(w);
+    return rc;
+  }
+  *out = w;
+  return COACH_OK;
+}
+
+void speech_worker_set_log(speech_worker *w, speech_worker_log_fn fn, void *ctx)
+{
+  w->log = fn;
+  w->log_ctx = ctx;
+}
+
+void speech_worker_set_timeout(speech_worker *w, int timeout_ms)
+{
+  w->timeout_ms = timeout_ms > 0 ? timeout_ms : SPEECH_WORKER_TIMEOUT_MS;
+}
+
+coach_rc speech_worker_set_voice(speech_worker *w, const voice_settings *v, char *why,
+                                 size_t why_len)
+{
+  if(!w) {
+    set_why(why, why_len, "no speech engine");
+    return COACH_E_INVALID;
+  }
+  /* NULL means every default: the worker reads fields at -1 / "" the same way. Copied field
+   * by field so that no byte after the name's NUL goes on the wire uninitialised. */
+  voice_settings want = {.name = "", .rate = -1, .pitch = -1, .volume = -1};
+  if(v) {
+    size_t n = strnlen(v->name, sizeof(v->name));
+    if(n == sizeof(v->name)) {
+      set_why(why, why_len, "voice name is not terminated");
+      return COACH_E_INVALID;
+    }
+    memcpy(want.name, v->name, n);
+    want.rate = v->rate;
+    want.pitch = v->pitch;
+    want.volume = v->volume;
+  }
+  char msg[WHY_MAX] = "";
+  coach_rc rc = call(w, REQ_VOICE, &want, sizeof(want), NULL, NULL, msg, sizeof(msg));
+  if(rc == COACH_OK) {
+    w->voice = want;
+    w->has_voice = true;
+  }
+  else
+    set_why(why, why_len, "%s", msg[0] ? msg : coach_rc_str(rc));
+  return rc;
+}
+
+coach_rc speech_worker_synth(speech_worker *w, const char *text, float **samples,
+                             int64_t *frames)
+{
+  if(!w || !text || !samples || !frames)
+    return COACH_E_INVALID;
+  w->err[0] = '\0';
+  size_t len = strnlen(text, SPEECH_TEXT_MAX + 1);
+  if(len > SPEECH_TEXT_MAX) {
+    snprintf(w->err, sizeof(w->err), "text longer than %d bytes", SPEECH_TEXT_MAX);
+    return COACH_E_LIMIT;
+  }
+  coach_rc rc = call(w, REQ_SYNTH, text, (uint32_t)len, samples, frames, w->err,
+                     sizeof(w->err));
+  if(rc && !w->err[0])
+    snprintf(w->err, sizeof(w->err), "%s", coach_rc_str(rc));
+  return rc;
+}
+
+const char *speech_worker_last_error(const speech_worker *w)
+{
+  return w && w->err[0] ? w->err : "no error";
+}
+
+pid_t speech_worker_pid(const speech_worker *w)
+{
+  return w ? w->pid : -1;
+}
+
+void speech_worker_close(speech_worker *w)
+{
+  if(!w)
+    return;
+  char how[160];
+  end_worker(w, true, how, sizeof(how));
+  close(w->exe_fd);
+  free(w->voices_dir);
+  free(w);
+}
+
+/* ---- worker side ------------------------------------------------------------------------ */
+
+/* 0: all read; 1: EOF before anything; -1: EOF midway or an error. Blocking fd. */
+static int get_all(int fd, void *buf, size_t n)
+{
+  char *p = buf;
+  size_t got = 0;
+  while(got < n) {
+    ssize_t k = read(fd, p + got, n - got);
+    if(k > 0)
+      got += (size_t)k;
+    else if(k < 0 && errno == EINTR)
+      continue;
+    else
+      return k == 0 && got == 0 ? 1 : -1;
+  }
+  return 0;
+}
+
+static bool put_all(int fd, const void *buf, size_t n)
+{
+  const char *p = buf;
+  while(n) {
+    ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+    if(k > 0) {
+      p += k;
+      n -= (size_t)k;
+    }
+    else if(!(k < 0 && errno == EINTR))
+      return false;
+  }
+  return true;
+}
+
+static bool put_reply(int fd, coach_rc rc, const char *why, const float *samples,
+                      int64_t frames)
+{
+  size_t why_len = why ? strnlen(why, WHY_MAX - 1) : 0;
+  wire_reply h = {.rc = (int32_t)rc, .why_len = (uint32_t)why_len,
+                  .frames = samples ? frames : 0};
+  return put_all(fd, &h, sizeof(h)) && put_all(fd, why, why_len) &&
+         (!h.frames || put_all(fd, samples, (size_t)h.frames * sizeof(float)));
+}
+
+int speech_worker_serve(int fd, const char *voices_dir, int mix_rate)
+{
+  /* eSpeak is expected to abort now and then on hostile text: no core file each time (a
+   * client could fill the disk). Not PR_SET_DUMPABLE 0: that makes /proc/self/fd unreadable,
+   * which voice files need (speech.c). */
+  struct rlimit no_core = {0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);
+  /* Its life is its socket's: gone with the parent's thread (even while eSpeak loops), deaf
+   * to the terminal's Ctrl-C and hangup, which are the parent's to handle. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+
+  speech *sp = NULL;
+  char why[WHY_MAX] = "";
+  coach_rc rc = speech_open(voices_dir && voices_dir[0] ? voices_dir : NULL, mix_rate, &sp, why,
+                            sizeof(why));
+  if(!put_reply(fd, rc, why, NULL, 0) || rc) {
+    speech_close(sp);
+    return 1;
+  }
+  static char text[SPEECH_TEXT_MAX + 1];
+  int status = 0;
+  for(;;) {
+    wire_request h;
+    int r = get_all(fd, &h, sizeof(h));
+    if(r) {
+      status = r > 0 ? 0 : 1;
+      break;
+    }
+    bool sent;
+    if(h.kind == REQ_VOICE && h.len == sizeof(voice_settings)) {
+      voice_settings v;
+      if(get_all(fd, &v, sizeof(v))) {
+        status = 1;
+        break;
+      }
+      why[0] = '\0';
+      rc = speech_set_voice(sp, &v, why, sizeof(why));
+      sent = put_reply(fd, rc, why, NULL, 0);
+    }
+    else if(h.kind == REQ_SYNTH && h.len <= SPEECH_TEXT_MAX) {
+      if(get_all(fd, text, h.len)) {
+        status = 1;
+        break;
+      }
+      text[h.len] = '\0';
+      float *x = NULL;
+      int64_t n = 0;
+      rc = speech_synth(sp, text, &x, &n);
+      sent = put_reply(fd, rc, rc ? speech_last_error(sp) : NULL, rc ? NULL : x, n);
+      free(x);
+    }
+    else {
+      fprintf(stderr, "speech worker: malformed request (kind %u, %u bytes)\n", h.kind, h.len);
+      status = 2;
+      break;
+    }
+    if(!sent) {
+      status = 1;
+      break;
+    }
+  }
+  speech_close(sp);
+  return status;
+}
+
+int speech_worker_main(int argc, char **argv)
+{
+  if(argc < 2 || strcmp(argv[1], SPEECH_WORKER_OPTION) != 0)
+    return -1;
+  char *end1 = (char *)"", *end2 = (char *)"";
+  long fd = -1, rate = 0;
+  if(argc == 4 || argc == 5) {
+    fd = strtol(argv[2], &end1, 10);
+    rate = strtol(argv[3], &end2, 10);
+  }
+  if(fd <= 2 || fd >= INT_MAX || *end1 || rate < 8000 || rate > 384000 || *end2) {
+    fprintf(stderr, "%s is internal: %s FD RATE [VOICES_DIR]\n", SPEECH_WORKER_OPTION,
+            SPEECH_WORKER_OPTION);
+    return 2;
+  }
+  /* Nothing of the parent's but stdio and the socket (descriptors it left without
+   * close-on-exec: sound server connections, its program file under valgrind). */
+  if(fd > 3)
+    close_range(3, (unsigned)fd - 1, 0);
+  close_range((unsigned)fd + 1, ~0U, 0);
+  return speech_worker_serve((int)fd, argc > 4 ? argv[4] : NULL, (int)rate);
+}

@@ -1,0 +1,104 @@
+/* speech_worker — speech (speech.h) in a child process that can crash without taking its
+ * parent down: speech-dispatcher's output-module design.
+ *
+ * eSpeak NG 1.51 aborts the whole process on some texts ("s'" repeated 220 times: "buffer
+ * overflow detected", PLATFORM.md), and nothing in-process can catch that. coachd speaks text
+ * from clients and from users' routines, so it never calls eSpeak itself: it re-executes its
+ * own binary as a worker that owns eSpeak NG (`coachd --speech-worker FD RATE [VOICES_DIR]`;
+ * the file is /proc/self/exe, held open from speech_worker_open() on, so a worker is always
+ * the same program as its parent, even after an upgrade replaced it on disk), and talks to it
+ * over a socketpair. The worker is single-threaded and serves one request at a time: set the
+ * voice, or synthesise a text into samples at the mix rate.
+ *
+ * Parent side (the proxy): the calls mirror speech.h and give the same results, plus:
+ *  - a worker that died while idle (killed, the OOM killer) is reaped and replaced at the next
+ *    request, which it does not affect;
+ *  - the worker died during a request (a signal, an exit, EOF): the proxy reaps it, starts a
+ *    fresh worker (re-applying the current voice) and sends the request once more, in case
+ *    the death was not the request's doing. If the request kills the fresh worker too, it is
+ *    refused with COACH_E_SPEECH ("speech synthesis crashed on this text (signal 6,
+ *    Aborted); the text was refused") and no worker runs until the next request starts one;
+ *  - the worker does not answer within the timeout (SPEECH_WORKER_TIMEOUT_MS): it is killed
+ *    and the request refused with COACH_E_SPEECH, not retried (a text that hangs eSpeak
+ *    would hang the retry too);
+ *  - everything from the worker is bounded: why strings, and clips of at most
+ *    SPEECH_WORKER_MAX_SECONDS; a reply out of bounds counts as a crash.
+ * Every worker the proxy starts is reaped by the proxy (waitpid on its pid: no SIGCHLD handler,
+ * nothing that touches a caller's signal handling). Writes use MSG_NOSIGNAL, so a dead worker
+ * never raises SIGPIPE in the parent.
+ *
+ * Threads: a speech_worker may be used by one thread at a time (any thread; coachd's engine
+ * thread). The worker gets SIGKILL when the thread that started it exits (PR_SET_PDEATHSIG);
+ * the proxy then starts another at the next request. Each request blocks the calling thread
+ * until the answer (about 0.1 ms plus synthesis time) or the timeout.
+ *
+ * Worker side: every program that opens a speech_worker must call speech_worker_main() first
+ * thing in main(), since the worker is that same program re-executed. The worker exits when
+ * its socket closes (the parent closed it or died).
+ */
+#ifndef COACH_SPEECH_WORKER_H
+#define COACH_SPEECH_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "coach_error.h"
+#include "routine.h" /* voice_settings */
+
+#define SPEECH_WORKER_OPTION "--speech-worker" /* hidden: argv[1] of a worker process */
+#define SPEECH_WORKER_TIMEOUT_MS 10000 /* longest wait for one answer, then the worker is killed */
+#define SPEECH_WORKER_MAX_SECONDS 601  /* longest clip accepted (speech.c's limit plus margin) */
+
+typedef struct speech_worker speech_worker;
+
+/* Receives one line about the worker's life ("speech worker 1234 was killed by signal 6
+ * (Aborted) while speaking \"s's'...\"; starting a new one"), for the caller's log. Called on
+ * the thread making the request. */
+typedef void (*speech_worker_log_fn)(void *ctx, const char *message);
+
+/* Starts a worker (voices_dir and mix_rate as for speech_open()) and waits until its eSpeak
+ * NG is initialised. On failure *out is untouched, why says what went wrong (speech_open's
+ * own reason when the worker could start) and no process is left behind. */
+coach_rc speech_worker_open(const char *voices_dir, int mix_rate, speech_worker **out,
+                            char *why, size_t why_len);
+
+/* Where the life of the worker is told; fn NULL (the default) tells no one. */
+void speech_worker_set_log(speech_worker *w, speech_worker_log_fn fn, void *ctx);
+
+/* The longest wait for one answer, in ms (default SPEECH_WORKER_TIMEOUT_MS; for tests). */
+void speech_worker_set_timeout(speech_worker *w, int timeout_ms);
+
+/* As speech_set_voice(). The voice in effect is re-applied to every new worker. A crashed or
+ * hung worker gives COACH_E_SPEECH, and the previous voice stays. */
+coach_rc speech_worker_set_voice(speech_worker *w, const voice_settings *v, char *why,
+                                 size_t why_len);
+
+/* As speech_synth(): same results, same errors, same ownership of *samples; COACH_E_SPEECH
+ * also when the text crashed or hung the worker (see above). On failure
+ * speech_worker_last_error() says why. */
+coach_rc speech_worker_synth(speech_worker *w, const char *text, float **samples,
+                             int64_t *frames);
+
+/* Why the last speech_worker_synth() failed. Never NULL; valid until the next call on w. */
+const char *speech_worker_last_error(const speech_worker *w);
+
+/* The running worker's process id, or -1 while none runs (after a crash, until the next
+ * request). For tests and logs. */
+pid_t speech_worker_pid(const speech_worker *w);
+
+/* Ends the worker (closes its socket, waits up to 0.5 s for it to exit, then kills it) and
+ * frees w. NULL is fine. */
+void speech_worker_close(speech_worker *w);
+
+/* Worker side. When argv is "PROGRAM --speech-worker FD RATE [VOICES_DIR]", runs the worker
+ * on descriptor FD until its socket closes and returns the process's exit status (>= 0);
+ * otherwise returns -1 at once and touches nothing. Call it first thing in main(). */
+int speech_worker_main(int argc, char **argv);
+
+/* The worker loop on fd: opens speech, reports how that went, then answers requests until
+ * fd reaches EOF. Returns the exit status (0 after a clean EOF). Needs a fresh process:
+ * speech_open() must not be open already. */
+int speech_worker_serve(int fd, const char *voices_dir, int mix_rate);
+
+#endif

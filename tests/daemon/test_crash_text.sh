@@ -1,0 +1,131 @@
+# Text that crashes eSpeak NG 1.51 ("s'" 220 times aborts the process, PLATFORM.md) cannot
+# take coachd down: from `coach say`, from a raw socket, from a user's routine, and in the
+# middle of a session, it is refused with ACK 11 (speech), the daemon logs it and keeps
+# serving, and what comes next is heard. Speech runs in a worker process (speech_worker.h):
+# no zombie is left behind, a worker killed from outside is replaced, and stopping coachd
+# leaves no worker running.
+. "$COACH_SOURCE_DIR/tests/daemon/lib.sh"
+command -v socat >/dev/null || { echo "socat missing"; exit 1; }
+
+crash=$(printf "s'%.0s" $(seq 220))
+# In a routine the same 220 "s'" wrap over three lines (lines are at most 190 bytes); joined
+# with spaces, they still abort eSpeak NG.
+wrapped="$(printf "s'%.0s" $(seq 80))
+  $(printf "s'%.0s" $(seq 80))
+  $(printf "s'%.0s" $(seq 60))"
+cat >"$XDG_CONFIG_HOME/coach/routines/crashes.ini" <<INI
+; A user's routine whose second line crashes eSpeak NG.
+[routine]
+title = Crashes
+summary = Speaks a line that aborts eSpeak NG 1.51.
+steps = hello, bad
+
+[step hello]
+do   = say
+text = Hello.
+
+[step bad]
+do   = say
+text = $wrapped
+INI
+
+setup
+rec=$T/rec.raw
+record_start "$rec" || exit 1
+record_wait_ms 300
+
+# has TEXT PATTERN: TEXT has a line matching the grep pattern.
+has() { printf '%s\n' "$1" | grep -q -- "$2"; }
+workers() { ps --ppid "$DAEMON_PID" -o pid=,stat=,args= | grep -- '--speech-worker'; }
+zombies() { ps --ppid "$DAEMON_PID" -o stat= | grep -c '^Z'; }
+crashes_logged() { grep -c 'killed by signal 6' "$T/coachd.log"; }
+
+check "one speech worker runs beside coachd" test "$(workers | wc -l)" -eq 1
+first_worker=$(workers | awk '{print $1}')
+
+# `coach say`: refused with the speech error, the daemon lives and says why.
+out=$(coach say "$crash" 2>&1)
+code=$?
+check "coach say of the crash text fails (exit $code)" test "$code" -eq 1
+check "it says synthesis crashed and the text was refused ($out)" \
+  has "$out" 'crashed on this text (signal 6, Aborted); the text was refused$'
+check "the daemon answers after it" coach ping
+check "the daemon logs the crash" test "$(crashes_logged)" -ge 1
+check "no zombie after the crash" test "$(zombies)" -eq 0
+t=$(record_ms)
+check "the next say answers OK" coach say "Testing, one two three."
+record_wait_ms $((t + 2000))
+check "and it is heard" soundstat "$rec" loud-between "$t" $((t + 2000))
+check "one worker again" test "$(workers | wc -l)" -eq 1
+check "a new one" sh -c "! kill -0 $first_worker 2>/dev/null"
+
+# The raw protocol: the ACK code is 11 (speech), whatever the client.
+reply=$(printf 'say "%s"\nping\n' "$crash" | socat -t 15 - UNIX-CONNECT:"$COACH_SOCKET")
+check "raw say gets ACK [11] {say}" has "$reply" '^ACK \[11\] {say} .*crashed'
+check "and the same connection is still served" has "$(printf '%s\n' "$reply" | tail -n 1)" '^OK$'
+check "the daemon answers after it" coach ping
+
+# A user's routine with the crash text: start is refused, nothing keeps playing.
+check "the user routine is loaded" sh -c "'$COACH_BIN' list | grep -q 'routine: crashes'"
+out=$(coach start crashes 2>&1)
+code=$?
+check "start of the routine fails (exit $code)" test "$code" -eq 1
+check "it names the line and the crash ($out)" has "$out" "could not speak \"s's's'.*crashed"
+check "the daemon answers after it" coach ping
+check "nothing plays" wait_for state stopped
+check "status keeps the reason" sh -c "'$COACH_BIN' status | grep -q '^error: .*crashed'"
+
+# Another routine then plays: the opening chime at once, its speech later.
+t=$(record_ms)
+check "start steady answers OK" coach start steady
+record_wait_ms $((t + 500))
+onset=$(soundstat "$rec" onset-after "$t" | cut -d. -f1)
+onset=${onset:-999999}
+check "sound within 300 ms of start (at +$((onset - t)) ms)" test $((onset - t)) -le 300
+check "status says playing steady" sh -c "'$COACH_BIN' status | grep -q '^routine: steady'"
+
+# Mid-session: the crash text is refused, the session plays on without a gap.
+sleep 1
+t=$(record_ms)
+a=$(date +%s%N)
+out=$(coach say "$crash" 2>&1)
+code=$?
+took=$((($(date +%s%N) - a) / 1000000))
+check "say of the crash text mid-session fails (exit $code)" test "$code" -eq 1
+check "and is refused in well under a second ($took ms)" test "$took" -lt 1000
+check "still playing" test "$(status_of state)" = playing
+record_wait_ms $((t + 1500))
+check "the session is heard on after it" soundstat "$rec" loud-between "$t" $((t + 1500))
+check "a say mid-session is heard" coach say "Still here."
+check "the breathing step plays" wait_for step "2/4 tones"
+check "skip to the spoken step" coach skip
+check "the spoken step plays" wait_for step "3/4 hello"
+t=$(record_ms)
+record_wait_ms $((t + 1500))
+check "its speech is heard" soundstat "$rec" loud-between "$t" $((t + 1500))
+coach stop >/dev/null
+
+# A worker killed from outside between requests: the next line is spoken by a new one.
+w=$(workers | awk '{print $1}')
+kill -9 "$w"
+sleep 0.2
+t=$(record_ms)
+check "say after the worker was killed answers OK" coach say "Back again."
+record_wait_ms $((t + 1500))
+check "and it is heard" soundstat "$rec" loud-between "$t" $((t + 1500))
+check "the daemon logged the lost worker" \
+  grep -q "speech worker $w was killed by signal 9" "$T/coachd.log"
+
+check "the daemon logged $(crashes_logged) crashes" test "$(crashes_logged)" -ge 6
+check "no zombies at the end" test "$(zombies)" -eq 0
+check "at most one worker at the end" test "$(workers | wc -l)" -le 1
+record_stop
+
+# SIGTERM: coachd exits 0 and its worker goes with it.
+w=$(workers | awk '{print $1}')
+pid=$DAEMON_PID
+daemon_stop
+check "coachd exits 0 on SIGTERM (got $DAEMON_EXIT)" test "$DAEMON_EXIT" -eq 0
+check "its worker is gone" sh -c "test -z '$w' || ! kill -0 '$w' 2>/dev/null"
+check "no process of coachd is left" sh -c "! ps --ppid $pid -o pid= | grep -q ."
+finish
