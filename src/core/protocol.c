@@ -170,6 +170,37 @@ coach_rc protocol_format_command(char *buf, size_t len, int argc, char *const *a
   return COACH_OK;
 }
 
+/* Length of the UTF-8 sequence at s (n bytes available, n > 0, s[0] >= 0x80): 2 to 4, or 0
+ * when it is not one (a stray byte, cut short, overlong, a UTF-16 surrogate or past
+ * U+10FFFF). */
+static size_t utf8_sequence(const unsigned char *s, size_t n)
+{
+  unsigned char c = s[0];
+  size_t extra;
+  unsigned cp, min;
+  if(c >= 0xc2 && c <= 0xdf) {
+    extra = 1, cp = c & 0x1f, min = 0x80;
+  }
+  else if(c >= 0xe0 && c <= 0xef) {
+    extra = 2, cp = c & 0x0f, min = 0x800;
+  }
+  else if(c >= 0xf0 && c <= 0xf4) {
+    extra = 3, cp = c & 0x07, min = 0x10000;
+  }
+  else
+    return 0;
+  if(n <= extra)
+    return 0;
+  for(size_t k = 1; k <= extra; k++) {
+    if((s[k] & 0xc0) != 0x80)
+      return 0;
+    cp = (cp << 6) | (s[k] & 0x3f);
+  }
+  if(cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+    return 0;
+  return extra + 1;
+}
+
 bool protocol_check_line(const char *line, size_t n, const char **why)
 {
   const unsigned char *s = (const unsigned char *)line;
@@ -178,8 +209,7 @@ bool protocol_check_line(const char *line, size_t n, const char **why)
     why = &dummy;
   for(size_t i = 0; i < n;) {
     unsigned char c = s[i];
-    size_t extra;
-    unsigned cp, min;
+    size_t len;
     if(c < 0x80) {
       if(is_bad_ctl(c)) {
         *why = c == 0 ? "line holds a NUL byte" : "line holds a control character";
@@ -188,46 +218,37 @@ bool protocol_check_line(const char *line, size_t n, const char **why)
       i++;
       continue;
     }
-    if(c >= 0xc2 && c <= 0xdf) {
-      extra = 1, cp = c & 0x1f, min = 0x80;
-    }
-    else if(c >= 0xe0 && c <= 0xef) {
-      extra = 2, cp = c & 0x0f, min = 0x800;
-    }
-    else if(c >= 0xf0 && c <= 0xf4) {
-      extra = 3, cp = c & 0x07, min = 0x10000;
-    }
-    else {
+    len = utf8_sequence(s + i, n - i);
+    if(!len) {
       *why = "line is not valid UTF-8";
       return false;
     }
-    if(n - i <= extra) {
-      *why = "line is not valid UTF-8";
-      return false;
-    }
-    for(size_t k = 1; k <= extra; k++) {
-      if((s[i + k] & 0xc0) != 0x80) {
-        *why = "line is not valid UTF-8";
-        return false;
-      }
-      cp = (cp << 6) | (s[i + k] & 0x3f);
-    }
-    /* Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8. */
-    if(cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
-      *why = "line is not valid UTF-8";
-      return false;
-    }
-    i += extra + 1;
+    i += len;
   }
   return true;
 }
 
-/* Control bytes would split one error into two lines: they become spaces. */
+/* Control bytes would split one error into two lines: they become spaces. Bytes that are
+ * not UTF-8 become '?': a caller's "%.64s" may cut a name inside a character, and a client
+ * must be able to read every line as UTF-8. */
 static void sanitize(char *s, size_t n)
 {
-  for(size_t i = 0; i < n; i++)
-    if(is_bad_ctl((unsigned char)s[i]))
-      s[i] = ' ';
+  unsigned char *u = (unsigned char *)s;
+  for(size_t i = 0; i < n;) {
+    size_t len;
+    if(u[i] < 0x80) {
+      if(is_bad_ctl(u[i]))
+        s[i] = ' ';
+      i++;
+      continue;
+    }
+    len = utf8_sequence(u + i, n - i);
+    if(!len) {
+      s[i++] = '?';
+      continue;
+    }
+    i += len;
+  }
 }
 
 size_t protocol_vformat_ack(char *buf, size_t len, int code, const char *command,
@@ -258,8 +279,8 @@ size_t protocol_vformat_ack(char *buf, size_t len, int code, const char *command
         m--;
     }
   }
-  sanitize(buf + n, m);
   n += m;
+  sanitize(buf, n); /* also the prefix: the command may have been cut in a character */
   while(n > 0 && buf[n - 1] == ' ')
     n--;
   buf[n++] = '\n';

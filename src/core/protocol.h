@@ -89,7 +89,8 @@ bool protocol_check_line(const char *line, size_t n, const char **why);
 /* Writes "ACK [code] {command} message\n" to buf and returns its length (as snprintf would,
  * but never more than len - 1: a long message is cut and the line still ends in a newline,
  * given len >= 32). command may be NULL or "" for {}. Newlines and other control bytes in
- * command and message become spaces, so one error is always exactly one line. */
+ * command and message become spaces, so one error is always exactly one line; bytes that are
+ * not UTF-8 (a name cut inside a character by "%.64s") become '?', so it is valid UTF-8. */
 size_t protocol_format_ack(char *buf, size_t len, int code, const char *command, const char *fmt,
                            ...) __attribute__((format(printf, 5, 6)));
 size_t protocol_vformat_ack(char *buf, size_t len, int code, const char *command,

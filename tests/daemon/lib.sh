@@ -44,11 +44,16 @@ wait_for() {
   return 1
 }
 
+# COACH_DAEMON_WRAPPER: a command coachd runs under, split into words (test_valgrind.sh sets
+# it to valgrind). DAEMON_PID is then the wrapper's, which valgrind's is too: it runs coachd
+# in its own process, so signals and the exit status are coachd's. COACH_DAEMON_START_S: how
+# long coachd may take to answer (default 10 s; much longer under valgrind).
 daemon_start() {
-  "$COACHD_BIN" --config "$T/coach.ini" "$@" >>"$T/coachd.log" 2>&1 &
+  # shellcheck disable=SC2086 # the wrapper is a command line, split on purpose
+  ${COACH_DAEMON_WRAPPER:-} "$COACHD_BIN" --config "$T/coach.ini" "$@" >>"$T/coachd.log" 2>&1 &
   DAEMON_PID=$!
   local i
-  for i in $(seq 200); do
+  for i in $(seq $((${COACH_DAEMON_START_S:-10} * 20))); do
     "$COACH_BIN" ping >/dev/null 2>&1 && return 0
     kill -0 "$DAEMON_PID" 2>/dev/null || break
     sleep 0.05

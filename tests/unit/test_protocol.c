@@ -129,6 +129,13 @@ static void test_ack(void)
   CHECK(protocol_check_line(small, n - 1, NULL));
   CHECK(!strncmp(small, "ACK [7] {x} ", 12));
 
+  /* A caller's "%.Ns" may cut a name inside a character (found by tests/fuzz/fuzz_server):
+   * the line stays UTF-8, the stray bytes become '?'. */
+  n = protocol_format_ack(buf, sizeof(buf), 1, NULL, "unknown command \"%.2s\"", "x\xc3\xa9");
+  CHECK(!strcmp(buf, "ACK [1] {} unknown command \"x?\"\n") && n == strlen(buf));
+  n = protocol_format_ack(buf, sizeof(buf), 1, "\xff", "%s", "\xed\xa0\x80 ok \xc3\xa9");
+  CHECK(!strcmp(buf, "ACK [1] {?} ??? ok \xc3\xa9\n") && n == strlen(buf));
+
   CHECK(protocol_parse_ack("ACK [4] {start} no routine named \"x\"", &ack));
   CHECK(ack.code == 4 && !strcmp(ack.command, "start") &&
         !strcmp(ack.message, "no routine named \"x\""));
