@@ -1457,7 +1457,9 @@ static void path_stem(const char *path, char *stem, size_t len)
  * bytes read rather than a stat that may already be stale. */
 static coach_rc read_file(const char *path, char **data, size_t *len, coach_diag *diag)
 {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO would otherwise wait for a writer, forever (a daemon's main
+   * thread included); the type check below then refuses it without reading. */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if(fd < 0) {
     coach_diag_add(diag, 0, "cannot open the file: %s (check the path)", strerror(errno));
     return COACH_E_IO;
