@@ -17,6 +17,9 @@ typedef struct cli_command {
   const char *args;  /* for usage lines, e.g. "ROUTINE [LENGTH] -o FILE" */
   const char *help;  /* one line */
   int (*run)(const struct cli_command *self, int argc, char **argv); /* argv[0] is the name */
+  /* Commands sent to coachd: arguments allowed (max -1: any). Checked before connecting, so
+   * a typo neither starts a daemon nor waits for one. */
+  int min_args, max_args;
 } cli_command;
 
 /* Offline: no daemon needed. */

@@ -236,9 +236,15 @@ static int run_simple(const cli_command *self, int argc, char **argv)
   /* Options of the client itself are not sent. */
   char *args[32];
   int n = 0;
-  for(int i = 0; i < argc && n < 32; i++)
-    if(strcmp(argv[i], "--no-start") != 0)
-      args[n++] = argv[i];
+  for(int i = 0; i < argc; i++) {
+    if(!strcmp(argv[i], "--no-start"))
+      continue;
+    if(n == 32)
+      return cli_usage(self);
+    args[n++] = argv[i];
+  }
+  if(n - 1 < self->min_args || (self->max_args >= 0 && n - 1 > self->max_args))
+    return cli_usage(self);
   bool may_start = (!strcmp(self->name, "start") || !strcmp(self->name, "say")) &&
                    autostart_allowed(argc, argv);
   conn c;
@@ -293,7 +299,9 @@ static void print_progress(conn *c)
 
 static int run_watch(const cli_command *self, int argc, char **argv)
 {
-  (void)self, (void)argc, (void)argv;
+  (void)argv;
+  if(argc > 1)
+    return cli_usage(self);
   conn c;
   if(!open_conn(&c, false))
     return 1;
@@ -334,28 +342,40 @@ static int run_watch(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_start = {.name = "start", .args = "ROUTINE [LENGTH] [--no-start]",
                                    .help = "start a session (starts coachd if needed)",
-                                   .run = run_simple};
+                                   .run = run_simple,
+    .min_args = 1, .max_args = 2};
 const cli_command cli_cmd_stop = {.name = "stop", .args = "", .help = "end the session",
-                                  .run = run_simple};
+                                  .run = run_simple,
+    .min_args = 0, .max_args = 0};
 const cli_command cli_cmd_pause = {.name = "pause", .args = "", .help = "pause the session",
-                                   .run = run_simple};
+                                   .run = run_simple,
+    .min_args = 0, .max_args = 0};
 const cli_command cli_cmd_resume = {.name = "resume", .args = "",
-                                    .help = "carry on where it paused", .run = run_simple};
+                                    .help = "carry on where it paused", .run = run_simple,
+    .min_args = 0, .max_args = 0};
 const cli_command cli_cmd_skip = {.name = "skip", .args = "", .help = "go to the next step",
-                                  .run = run_simple};
+                                  .run = run_simple,
+    .min_args = 0, .max_args = 0};
 const cli_command cli_cmd_status = {.name = "status", .args = "",
                                     .help = "what is playing, as key: value lines",
-                                    .run = run_simple};
+                                    .run = run_simple,
+    .min_args = 0, .max_args = 0};
 const cli_command cli_cmd_list = {.name = "list", .args = "", .help = "the routines coachd has",
-                                  .run = run_simple};
+                                  .run = run_simple,
+    .min_args = 0, .max_args = 0};
 const cli_command cli_cmd_say = {.name = "say", .args = "TEXT",
-                                 .help = "speak a line now", .run = run_simple};
+                                 .help = "speak a line now", .run = run_simple,
+    .min_args = 1, .max_args = -1};
 const cli_command cli_cmd_volume = {.name = "volume", .args = "[0-100]",
-                                    .help = "set or show the volume", .run = run_simple};
+                                    .help = "set or show the volume", .run = run_simple,
+    .min_args = 0, .max_args = 1};
 const cli_command cli_cmd_reload = {.name = "reload", .args = "",
-                                    .help = "reread settings and routines", .run = run_simple};
+                                    .help = "reread settings and routines", .run = run_simple,
+    .min_args = 0, .max_args = 0};
 const cli_command cli_cmd_ping = {.name = "ping", .args = "", .help = "is coachd there?",
-                                  .run = run_simple};
+                                  .run = run_simple,
+    .min_args = 0, .max_args = 0};
 const cli_command cli_cmd_watch = {.name = "watch", .args = "",
                                    .help = "print each change of the session as it happens",
-                                   .run = run_watch};
+                                   .run = run_watch,
+    .min_args = 0, .max_args = 0};

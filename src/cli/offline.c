@@ -28,17 +28,23 @@ void cli_print_diag(const coach_diag *d)
     fprintf(stderr, "%s: %d more problems not shown\n", d->file, d->count - shown);
 }
 
+/* A routine file is named by a path ending in .ini; anything else must be a routine name,
+ * so "../etc/passwd" or "a/b" are refused, never opened. */
 static bool looks_like_path(const char *s)
 {
   size_t n = strlen(s);
-  return strchr(s, '/') || (n > 4 && !strcmp(s + n - 4, ".ini"));
+  return n > 4 && !strcmp(s + n - 4, ".ini");
 }
 
 coach_rc cli_load_routine(const char *arg, routine **out)
 {
   char path[PATHS_MAX];
   if(looks_like_path(arg)) {
-    snprintf(path, sizeof(path), "%s", arg);
+    if(snprintf(path, sizeof(path), "%s", arg) >= (int)sizeof(path)) {
+      fprintf(stderr, "coach: %s (a path is at most %d bytes)\n", strerror(ENAMETOOLONG),
+              PATHS_MAX - 1);
+      return COACH_E_LIMIT;
+    }
   }
   else {
     if(!routine_name_valid(arg)) {

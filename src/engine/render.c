@@ -1,5 +1,7 @@
 #include "render.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <sndfile.h>
 #include <stdio.h>
@@ -25,19 +27,41 @@ static int format_for(const char *path)
   return 0;
 }
 
+/* A path for a message: whole when short, else its end, so the reason after it always
+ * fits in the caller's buffer. */
+static const char *shown(const char *path, char *buf, size_t len)
+{
+  size_t n = strlen(path);
+  if(n <= 160)
+    return path;
+  snprintf(buf, len, "...%s", path + n - 150);
+  return buf;
+}
+
 coach_rc render_to_file(const score *s, const char *path, render_stats *stats, char *why,
                         size_t why_len)
 {
+  char short_path[160];
+  const char *name = shown(path, short_path, sizeof(short_path));
   const timeline *t = s->timeline;
   SF_INFO info = {.samplerate = t->rate, .channels = 1, .format = format_for(path)};
   if(!info.format) {
     snprintf(why, why_len, "%s: unknown file type (use a name ending in .wav, .flac or .ogg)",
-             path);
+             name);
     return COACH_E_INVALID;
   }
-  SNDFILE *f = sf_open(path, SFM_WRITE, &info);
+  /* Opened here rather than by sf_open, so a failure gives the system's own reason
+   * ("Is a directory", "File name too long") instead of libsndfile's paraphrase. */
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if(fd < 0) {
+    snprintf(why, why_len, "%s: cannot write: %s", name, strerror(errno));
+    return COACH_E_IO;
+  }
+  SNDFILE *f = sf_open_fd(fd, SFM_WRITE, &info, SF_TRUE);
   if(!f) {
-    snprintf(why, why_len, "%s: cannot write: %s", path, sf_strerror(NULL));
+    snprintf(why, why_len, "%s: cannot write: %s", name, sf_strerror(NULL));
+    close(fd);
+    unlink(path);
     return COACH_E_IO;
   }
   /* The mixer already keeps peaks below full scale; this keeps libsndfile from rescaling. */
@@ -54,13 +78,13 @@ coach_rc render_to_file(const score *s, const char *path, render_stats *stats, c
       if(fabsf(buf[i]) > st.peak)
         st.peak = fabsf(buf[i]);
     if(sf_writef_float(f, buf, (sf_count_t)n) != (sf_count_t)n) {
-      snprintf(why, why_len, "%s: write failed: %s", path, sf_strerror(f));
+      snprintf(why, why_len, "%s: write failed: %s", name, sf_strerror(f));
       rc = COACH_E_IO;
       break;
     }
   }
   if(sf_close(f) != 0 && !rc) {
-    snprintf(why, why_len, "%s: could not finish the file", path);
+    snprintf(why, why_len, "%s: could not finish the file", name);
     rc = COACH_E_IO;
   }
   if(rc)
