@@ -94,7 +94,7 @@ static void cmd_say(void *ctx, server_client *c, int argc, char **argv)
   size_t len = 0;
   for(int i = 1; i < argc; i++) {
     size_t n = strlen(argv[i]);
-    if(len + n + 1 > PLAYER_SAY_MAX) {
+    if(len + (len ? 1 : 0) + n > PLAYER_SAY_MAX) {
       server_reply_ack(c, PROTOCOL_ACK_LIMIT, NULL, "the text is longer than %d bytes",
                        PLAYER_SAY_MAX);
       return;
