@@ -2,6 +2,8 @@
 
 #include <alsa/asoundlib.h>
 #include <jack/jack.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <portaudio.h>
@@ -11,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ring.h"
 
@@ -398,6 +402,38 @@ static void list_devices(char *buf, size_t len)
   "no audio output device: is a sound server running? Use `coach render` to write a file "   \
   "instead"
 
+/* ALSA and the sound server's client need several file descriptors; without them every
+ * device simply fails to open and looks absent. Tell that case apart, so the message names
+ * the real cause. */
+#define AUDIO_FDS_NEEDED 8
+
+static bool short_of_fds(void)
+{
+  int fds[AUDIO_FDS_NEEDED], n = 0;
+  bool short_of = false;
+  while(n < AUDIO_FDS_NEEDED) {
+    fds[n] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if(fds[n] < 0) {
+      short_of = errno == EMFILE || errno == ENFILE;
+      break;
+    }
+    n++;
+  }
+  while(n > 0)
+    close(fds[--n]);
+  return short_of;
+}
+
+static void set_no_device(char *why, size_t why_len)
+{
+  struct rlimit rl;
+  if(short_of_fds() && getrlimit(RLIMIT_NOFILE, &rl) == 0)
+    set_why(why, why_len, "cannot open the audio device: out of file descriptors (the limit is "
+            "%llu; close some connections or raise `ulimit -n`)", (unsigned long long)rl.rlim_cur);
+  else
+    set_why(why, why_len, NO_DEVICE_MSG);
+}
+
 coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_out **out,
                         char *why, size_t why_len)
 {
@@ -435,20 +471,20 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
         set_why(why, why_len, "no audio output device matches \"%s\"; there are: %s", device,
                 names);
       else
-        set_why(why, why_len, NO_DEVICE_MSG);
+        set_no_device(why, why_len);
       return COACH_E_DEVICE;
     }
   }
   else {
     dev = Pa_GetDefaultOutputDevice();
     if(dev == paNoDevice) {
-      set_why(why, why_len, NO_DEVICE_MSG);
+      set_no_device(why, why_len);
       return COACH_E_DEVICE;
     }
   }
   info = Pa_GetDeviceInfo(dev);
   if(!info) {
-    set_why(why, why_len, NO_DEVICE_MSG);
+    set_no_device(why, why_len);
     return COACH_E_DEVICE;
   }
 

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -183,8 +185,33 @@ static coach_rc ensure_portaudio(player *p, char *why, size_t len)
   return rc;
 }
 
+/* libpulse, under PortAudio's ALSA plugin, calls exit() when an allocation fails, so a
+ * daemon near its address-space limit (ulimit -v) would die opening the device. Check that
+ * the room it needs is there first and refuse the start cleanly when it is not. The room
+ * covers the stacks of the audio threads (8 MiB each) and the plugin's buffers. */
+#define AUDIO_HEADROOM ((size_t)96 << 20)
+
+static bool address_space_short(void)
+{
+  struct rlimit rl;
+  if(getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+    return false;
+  void *room = mmap(NULL, AUDIO_HEADROOM, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                    -1, 0);
+  if(room == MAP_FAILED)
+    return true;
+  munmap(room, AUDIO_HEADROOM);
+  return false;
+}
+
 static coach_rc open_stream(player *p, char *why, size_t len)
 {
+  if(address_space_short()) {
+    snprintf(why, len, "not enough memory to open the audio device: the address-space limit "
+                       "(ulimit -v) leaves less than %zu MiB; raise it", AUDIO_HEADROOM >> 20);
+    snprintf(p->last_error, sizeof(p->last_error), "%s", why);
+    return COACH_E_NOMEM;
+  }
   coach_rc rc = ensure_portaudio(p, why, len);
   if(!rc)
     rc = audio_out_open(p->device[0] ? p->device : NULL, SCORE_RATE, PLAYER_RING_FRAMES,
@@ -312,6 +339,17 @@ static coach_rc do_start(player *p, request *rq)
     close_session(p, PLAYER_STOPPED, NULL);
     snprintf(p->last_error, sizeof(p->last_error), "%s", rq->why);
     return rc;
+  }
+  /* The session's speech took memory; the sound server's client must still find its room,
+   * or libpulse exits the whole process (see address_space_short). */
+  if(address_space_short()) {
+    score_free(sc);
+    close_session(p, PLAYER_STOPPED, NULL);
+    snprintf(rq->why, sizeof(rq->why), "not enough memory for this session: the address-space "
+             "limit (ulimit -v) leaves less than %zu MiB once its speech is ready; raise it or "
+             "choose a shorter routine", AUDIO_HEADROOM >> 20);
+    snprintf(p->last_error, sizeof(p->last_error), "%s", rq->why);
+    return COACH_E_NOMEM;
   }
   p->sc = sc;
   p->state = PLAYER_PLAYING;
@@ -494,6 +532,16 @@ static coach_rc handle(player *p, request *rq)
   }
 }
 
+/* While the worker synthesises (a long `say` takes a while), keep the ring filled so the
+ * session plays on without an underrun. Only clips already in the score are mixed; the new
+ * one is added after the synthesis returns. */
+static void keep_playing(void *ctx)
+{
+  player *p = ctx;
+  if(p->sc && p->ao)
+    produce(p);
+}
+
 static void log_speech_worker(void *ctx, const char *message)
 {
   (void)ctx;
@@ -507,6 +555,7 @@ static coach_rc engine_init(player *p)
   if(rc)
     return rc;
   speech_worker_set_log(p->sw, log_speech_worker, NULL);
+  speech_worker_set_wait(p->sw, keep_playing, p);
   p->spk = speaker_worker(p->sw);
   rc = speech_worker_set_voice(p->sw, &p->opt.voice, p->init_why, sizeof(p->init_why));
   if(rc) {

@@ -63,6 +63,8 @@ struct speech_worker {
   int timeout_ms;
   speech_worker_log_fn log;
   void *log_ctx;
+  speech_worker_wait_fn wait;   /* called every SPEECH_WORKER_WAIT_TICK_MS while waiting */
+  void *wait_ctx;
   char err[WHY_MAX];    /* why the last synthesis failed */
 };
 
@@ -117,24 +119,31 @@ static int64_t max_frames(int mix_rate)
 
 /* ---- parent side: bounded I/O ------------------------------------------------------- */
 
-static exchange wait_fd(int fd, short events, int64_t deadline)
+static exchange wait_fd(const speech_worker *w, int fd, short events, int64_t deadline)
 {
   for(;;) {
     int64_t left = deadline - now_ms();
     if(left <= 0)
       return XCH_TIMEOUT;
+    /* With a wait hook, wake up every tick to run it (the player keeps mixing). */
+    if(w->wait && left > SPEECH_WORKER_WAIT_TICK_MS)
+      left = SPEECH_WORKER_WAIT_TICK_MS;
     struct pollfd pfd = {.fd = fd, .events = events};
     int r = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
     if(r > 0)
       return XCH_OK; /* readable, writable, or hung up: the next call tells which */
-    if(r == 0)
-      return XCH_TIMEOUT;
+    if(r == 0) {
+      if(w->wait)
+        w->wait(w->wait_ctx);
+      continue; /* the deadline check above ends it */
+    }
     if(errno != EINTR)
       return XCH_DEAD;
   }
 }
 
-static exchange send_all(int fd, const void *buf, size_t n, int64_t deadline)
+static exchange send_all(const speech_worker *w, int fd, const void *buf, size_t n,
+                         int64_t deadline)
 {
   const char *p = buf;
   while(n) {
@@ -146,7 +155,7 @@ static exchange send_all(int fd, const void *buf, size_t n, int64_t deadline)
     else if(k < 0 && errno == EINTR)
       continue;
     else if(k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      exchange x = wait_fd(fd, POLLOUT, deadline);
+      exchange x = wait_fd(w, fd, POLLOUT, deadline);
       if(x)
         return x;
     }
@@ -156,7 +165,8 @@ static exchange send_all(int fd, const void *buf, size_t n, int64_t deadline)
   return XCH_OK;
 }
 
-static exchange recv_all(int fd, void *buf, size_t n, int64_t deadline)
+static exchange recv_all(const speech_worker *w, int fd, void *buf, size_t n,
+                         int64_t deadline)
 {
   char *p = buf;
   while(n) {
@@ -170,7 +180,7 @@ static exchange recv_all(int fd, void *buf, size_t n, int64_t deadline)
     else if(errno == EINTR)
       continue;
     else if(errno == EAGAIN || errno == EWOULDBLOCK) {
-      exchange x = wait_fd(fd, POLLIN, deadline);
+      exchange x = wait_fd(w, fd, POLLIN, deadline);
       if(x)
         return x;
     }
@@ -188,13 +198,13 @@ static exchange read_reply(const speech_worker *w, int64_t deadline, coach_rc *r
 {
   wire_reply h;
   char msg[WHY_MAX];
-  exchange x = recv_all(w->fd, &h, sizeof(h), deadline);
+  exchange x = recv_all(w, w->fd, &h, sizeof(h), deadline);
   if(x)
     return x;
   if(h.rc < COACH_OK || h.rc > COACH_E_STATE || h.why_len >= WHY_MAX || h.frames < 0 ||
      h.frames > max_frames(w->mix_rate) || (h.frames && (h.rc != COACH_OK || !samples)))
     return XCH_BAD;
-  x = recv_all(w->fd, msg, h.why_len, deadline);
+  x = recv_all(w, w->fd, msg, h.why_len, deadline);
   if(x)
     return x;
   msg[h.why_len] = '\0';
@@ -203,7 +213,7 @@ static exchange read_reply(const speech_worker *w, int64_t deadline, coach_rc *r
     buf = malloc(((size_t)h.frames + 1) * sizeof(float));
     if(!buf)
       return XCH_NOMEM;
-    x = recv_all(w->fd, buf, (size_t)h.frames * sizeof(float), deadline);
+    x = recv_all(w, w->fd, buf, (size_t)h.frames * sizeof(float), deadline);
     if(x) {
       free(buf);
       return x;
@@ -222,8 +232,8 @@ static exchange send_request(const speech_worker *w, uint32_t kind, const void *
                              uint32_t len, int64_t deadline)
 {
   wire_request h = {.kind = kind, .len = len};
-  exchange x = send_all(w->fd, &h, sizeof(h), deadline);
-  return x ? x : send_all(w->fd, payload, len, deadline);
+  exchange x = send_all(w, w->fd, &h, sizeof(h), deadline);
+  return x ? x : send_all(w, w->fd, payload, len, deadline);
 }
 
 /* ---- parent side: the worker's life --------------------------------------------------- */
@@ -489,6 +499,12 @@ coach_rc speech_worker_open(const char *voices_dir, int mix_rate, speech_worker 
   }
   *out = w;
   return COACH_OK;
+}
+
+void speech_worker_set_wait(speech_worker *w, speech_worker_wait_fn fn, void *ctx)
+{
+  w->wait = fn;
+  w->wait_ctx = ctx;
 }
 
 void speech_worker_set_log(speech_worker *w, speech_worker_log_fn fn, void *ctx)

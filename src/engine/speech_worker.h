@@ -66,6 +66,13 @@ coach_rc speech_worker_open(const char *voices_dir, int mix_rate, speech_worker 
 /* Where the life of the worker is told; fn NULL (the default) tells no one. */
 void speech_worker_set_log(speech_worker *w, speech_worker_log_fn fn, void *ctx);
 
+/* Called on the calling thread every SPEECH_WORKER_WAIT_TICK_MS while a request waits for
+ * the worker, so a long synthesis does not stop that thread's other work (the player keeps
+ * its ring filled). fn must not call back into w. NULL removes it. */
+#define SPEECH_WORKER_WAIT_TICK_MS 10
+typedef void (*speech_worker_wait_fn)(void *ctx);
+void speech_worker_set_wait(speech_worker *w, speech_worker_wait_fn fn, void *ctx);
+
 /* The longest wait for one answer, in ms (default SPEECH_WORKER_TIMEOUT_MS; for tests). */
 void speech_worker_set_timeout(speech_worker *w, int timeout_ms);
 
