@@ -61,7 +61,7 @@ static void add_clip(const clip *c, int64_t start, int64_t frame, float *out, si
   for(size_t j = 0; j < n; j++) {
     int64_t i = from + (int64_t)j;
     if(i >= 0 && i < c->frames)
-      out[j] += c->samples[i];
+      out[j] += (float)c->samples[i] * CLIP_SCALE;
   }
 }
 

@@ -68,9 +68,13 @@ static coach_rc speak_into_clips(void *ctx, const char *text, int *clip_id, int6
              c->sp->last_error(c->sp->ctx));
     return rc;
   }
-  rc = clip_set_add(c->clips, samples, n, clip_id);
+  int16_t *pcm = clip_from_float(samples, n);
+  free(samples);
+  if(!pcm)
+    return COACH_E_NOMEM;
+  rc = clip_set_add(c->clips, pcm, n, clip_id);
   if(rc) {
-    free(samples);
+    free(pcm);
     return rc;
   }
   *frames = n;

@@ -15,7 +15,9 @@ static coach_rc tone_speak(void *ctx, const char *text, int *clip_id, int64_t *f
   for(int i = 0; i < RATE; i++)
     x[i] = 0.5f * sinf(6.2831853f * 1000.0f * i / RATE) * sinf(3.14159265f * i / RATE);
   *frames = RATE;
-  return clip_set_add(set, x, RATE, clip_id);
+  int16_t *pcm = clip_from_float(x, RATE);
+  free(x);
+  return clip_set_add(set, pcm, RATE, clip_id);
 }
 
 int main(void)
@@ -61,7 +63,7 @@ int main(void)
   /* Subtract the known speech to get the tone alone in the guided breath. */
   double e_plain = 0, e_guided = 0;
   for(int i = 0; i < RATE / 10; i++) {
-    float s = clips.items[0].samples[in_mid + i];
+    float s = (float)clips.items[0].samples[in_mid + i] * CLIP_SCALE;
     e_guided += (double)(guided[i] - s) * (guided[i] - s);
     e_plain += (double)plain[i] * plain[i];
   }
