@@ -23,6 +23,7 @@
 #define OVERLAYS_MAX 8      /* `say` lines over one session at once */
 #define STOP_WAIT_MS 200    /* longest wait for the callback's fade before closing anyway */
 #define SAY_TAIL_MS 300     /* quiet after a lone `say` before the stream closes */
+#define PREMIX_FIRST_FRAMES 2048 /* opening chime queued before the stream plays */
 
 typedef enum request_kind {
   REQ_NONE,
@@ -301,14 +302,16 @@ static void tick(player *p)
  * It is mixed through the same mixer from a timeline holding only that chime, for the
  * frames before anything else of the session could be heard, so the samples are the ones
  * the full timeline gives. */
-static void premix_opening(player *p)
+static void premix_opening(player *p, int64_t until)
 {
   cue chime = {.start = 0, .kind = CUE_CHIME, .clip = -1,
                .frames = tone_chime_frames(TONE_CHIME, SCORE_RATE)};
   timeline opening = {.rate = SCORE_RATE, .frames = chime.frames, .cues = &chime, .n_cues = 1,
                       .longest_cue = chime.frames};
   clip_set none = {0};
-  int64_t until = timeline_ms_to_frames(TIMELINE_LEAD_IN_MS - MIXER_DUCK_RAMP_MS, SCORE_RATE);
+  int64_t safe = timeline_ms_to_frames(TIMELINE_LEAD_IN_MS - MIXER_DUCK_RAMP_MS, SCORE_RATE);
+  if(until > safe)
+    until = safe;
   while(p->next_frame < until) {
     size_t n = BLOCK;
     if(until - p->next_frame < (int64_t)n)
@@ -329,8 +332,10 @@ static coach_rc do_start(player *p, request *rq)
   coach_rc rc = open_stream(p, rq->why, sizeof(rq->why));
   if(rc)
     return rc;
-  premix_opening(p);
+  /* A few ms of the chime, then play: the first sound need not wait for the rest of it. */
+  premix_opening(p, PREMIX_FIRST_FRAMES);
   audio_out_play(p->ao);
+  premix_opening(p, INT64_MAX);
 
   voice_settings voice = p->opt.voice;
   score *sc = NULL;
@@ -573,6 +578,7 @@ static coach_rc engine_init(player *p)
 static void *engine_main(void *arg)
 {
   player *p = arg;
+  pthread_setname_np(pthread_self(), "coach-engine"); /* tells it apart in top and perf */
   coach_rc rc = engine_init(p);
   pthread_mutex_lock(&p->lock);
   p->init_rc = rc;

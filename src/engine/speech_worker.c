@@ -643,6 +643,7 @@ int speech_worker_serve(int fd, const char *voices_dir, int mix_rate)
   /* Its life is its socket's: gone with the parent's thread (even while eSpeak loops), deaf
    * to the terminal's Ctrl-C and hangup, which are the parent's to handle. */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  prctl(PR_SET_NAME, "coach-speech"); /* started through /proc/self/fd/N, it would show as "N" */
   signal(SIGINT, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
 
