@@ -303,5 +303,9 @@ int main(int argc, char **argv)
     printf("refusal: %s\n", first_refusal);
   if(first_unexpected[0])
     printf("problem: %s\n", first_unexpected);
+  free(idx);
+  free(pf);
+  free(cl);
+  free(script);
   return complete == n && !unexpected && !lost && !ack_replies ? 0 : 1;
 }
