@@ -12,6 +12,8 @@
 
 #include <ini.h>
 
+#include "utf8.h"
+
 /* ---- the schema ----------------------------------------------------------------------- */
 
 enum { SEC_AUDIO, SEC_VOICE, SEC_ROUTINES, SEC_DAEMON, SEC_COUNT };
@@ -122,56 +124,12 @@ static int find_key(int section, const char *name)
   return -1;
 }
 
-/* Offset of the first byte that does not start a valid UTF-8 sequence (overlong forms,
- * surrogates and code points above U+10FFFF included), or -1 when all of s is valid. */
-static long utf8_invalid_at(const unsigned char *s, size_t n)
-{
-  size_t i = 0;
-  while(i < n) {
-    unsigned char c = s[i];
-    size_t need;
-    uint32_t cp, min;
-    if(c < 0x80) {
-      i++;
-      continue;
-    }
-    if((c & 0xE0) == 0xC0) {
-      need = 1;
-      cp = c & 0x1F;
-      min = 0x80;
-    }
-    else if((c & 0xF0) == 0xE0) {
-      need = 2;
-      cp = c & 0x0F;
-      min = 0x800;
-    }
-    else if((c & 0xF8) == 0xF0) {
-      need = 3;
-      cp = c & 0x07;
-      min = 0x10000;
-    }
-    else
-      return (long)i;
-    if(n - i <= need)
-      return (long)i;
-    for(size_t k = 1; k <= need; k++) {
-      if((s[i + k] & 0xC0) != 0x80)
-        return (long)i;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if(cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return (long)i;
-    i += need + 1;
-  }
-  return -1;
-}
-
 /* Checks one raw line (without its newline). Bad lines are reported here and never reach
  * inih: it would cut an over-long line in two and parse the tail as a new line, and it
  * stops at a NUL. */
 static bool line_valid(parse_ctx *c, const char *s, size_t n, int reader_max)
 {
-  long bad;
+  size_t bad;
   if(n > CONFIG_LINE_MAX || n + 1 >= (size_t)reader_max) {
     coach_diag_add(c->diag, c->line,
                    "line is %zu bytes long; lines may be at most %d bytes", n,
@@ -193,9 +151,9 @@ static bool line_valid(parse_ctx *c, const char *s, size_t n, int reader_max)
     }
   }
   bad = utf8_invalid_at((const unsigned char *)s, n);
-  if(bad >= 0) {
+  if(bad < n) {
     coach_diag_add(c->diag, c->line,
-                   "invalid UTF-8 (byte %ld of the line); save the file as UTF-8", bad + 1);
+                   "invalid UTF-8 (byte %zu of the line); save the file as UTF-8", bad + 1);
     return false;
   }
   return true;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 protocol_ack protocol_ack_from_rc(coach_rc rc)
 {
   switch(rc) {
@@ -170,37 +172,6 @@ coach_rc protocol_format_command(char *buf, size_t len, int argc, char *const *a
   return COACH_OK;
 }
 
-/* Length of the UTF-8 sequence at s (n bytes available, n > 0, s[0] >= 0x80): 2 to 4, or 0
- * when it is not one (a stray byte, cut short, overlong, a UTF-16 surrogate or past
- * U+10FFFF). */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
-{
-  unsigned char c = s[0];
-  size_t extra;
-  unsigned cp, min;
-  if(c >= 0xc2 && c <= 0xdf) {
-    extra = 1, cp = c & 0x1f, min = 0x80;
-  }
-  else if(c >= 0xe0 && c <= 0xef) {
-    extra = 2, cp = c & 0x0f, min = 0x800;
-  }
-  else if(c >= 0xf0 && c <= 0xf4) {
-    extra = 3, cp = c & 0x07, min = 0x10000;
-  }
-  else
-    return 0;
-  if(n <= extra)
-    return 0;
-  for(size_t k = 1; k <= extra; k++) {
-    if((s[k] & 0xc0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (s[k] & 0x3f);
-  }
-  if(cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-    return 0;
-  return extra + 1;
-}
-
 bool protocol_check_line(const char *line, size_t n, const char **why)
 {
   const unsigned char *s = (const unsigned char *)line;
@@ -218,7 +189,7 @@ bool protocol_check_line(const char *line, size_t n, const char **why)
       i++;
       continue;
     }
-    len = utf8_sequence(s + i, n - i);
+    len = utf8_sequence_length(s + i, n - i);
     if(!len) {
       *why = "line is not valid UTF-8";
       return false;
@@ -242,7 +213,7 @@ static void sanitize(char *s, size_t n)
       i++;
       continue;
     }
-    len = utf8_sequence(u + i, n - i);
+    len = utf8_sequence_length(u + i, n - i);
     if(!len) {
       s[i++] = '?';
       continue;

@@ -11,6 +11,7 @@
  * Any problem means no routine: everything is freed and the caller gets the diagnostics.
  */
 #include "routine.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -159,48 +160,6 @@ static char *dup_text(loader *ld, const char *s)
   if(!copy)
     ld->nomem = true;
   return copy;
-}
-
-/* Offset of the first byte that is not well-formed UTF-8, or n when all are. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t n)
-{
-  size_t i = 0;
-  while(i < n) {
-    unsigned char c = s[i];
-    size_t extra;
-    unsigned lo = 0x80, hi = 0xBF;
-    if(c < 0x80) {
-      i++;
-      continue;
-    }
-    if(c >= 0xC2 && c <= 0xDF)
-      extra = 1;
-    else if(c >= 0xE0 && c <= 0xEF) {
-      extra = 2;
-      if(c == 0xE0)
-        lo = 0xA0; /* overlong */
-      else if(c == 0xED)
-        hi = 0x9F; /* surrogates */
-    }
-    else if(c >= 0xF0 && c <= 0xF4) {
-      extra = 3;
-      if(c == 0xF0)
-        lo = 0x90;
-      else if(c == 0xF4)
-        hi = 0x8F; /* above U+10FFFF */
-    }
-    else
-      return i;
-    if(extra > n - 1 - i) /* cut short by the end of the line */
-      return i;
-    if(s[i + 1] < lo || s[i + 1] > hi)
-      return i;
-    for(size_t k = 2; k <= extra; k++)
-      if(s[i + k] < 0x80 || s[i + k] > 0xBF)
-        return i;
-    i += extra + 1;
-  }
-  return n;
 }
 
 static bool step_name_valid(const char *name)

@@ -9,6 +9,7 @@
  * because resampling can overshoot the input peak slightly.
  */
 #include "speech.h"
+#include "utf8.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -125,50 +126,6 @@ void speech_slug(const char *text, char *buf, size_t len)
   while(n && buf[n - 1] == '-')
     n--;
   buf[n] = '\0';
-}
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. eSpeak decodes
- * leniently, so malformed input would be spoken as something else than what was written. */
-static bool utf8_valid(const unsigned char *s, size_t len)
-{
-  size_t i = 0;
-  while(i < len) {
-    unsigned char c = s[i];
-    size_t need;
-    uint32_t cp, min;
-    if(c < 0x80) {
-      i++;
-      continue;
-    }
-    if((c & 0xE0) == 0xC0) {
-      need = 1;
-      cp = c & 0x1F;
-      min = 0x80;
-    }
-    else if((c & 0xF0) == 0xE0) {
-      need = 2;
-      cp = c & 0x0F;
-      min = 0x800;
-    }
-    else if((c & 0xF8) == 0xF0) {
-      need = 3;
-      cp = c & 0x07;
-      min = 0x10000;
-    }
-    else
-      return false;
-    if(len - i <= need)
-      return false;
-    for(size_t k = 1; k <= need; k++) {
-      if((s[i + k] & 0xC0) != 0x80)
-        return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if(cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += need + 1;
-  }
-  return true;
 }
 
 static bool has_visible_char(const char *s)
@@ -719,7 +676,7 @@ static coach_rc synth(speech *s, const char *text, float **samples, int64_t *fra
     snprintf(s->err, sizeof(s->err), "nothing to say: the text is empty");
     return COACH_E_INVALID;
   }
-  if(!utf8_valid((const unsigned char *)text, len)) {
+  if(utf8_invalid_at((const unsigned char *)text, len) != len) {
     snprintf(s->err, sizeof(s->err), "the text is not valid UTF-8");
     return COACH_E_INVALID;
   }
