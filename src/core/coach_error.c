@@ -20,6 +20,16 @@ const char *coach_rc_str(coach_rc rc)
   return "unknown error";
 }
 
+void coach_why(char *why, size_t len, const char *fmt, ...)
+{
+  va_list ap;
+  if(!why || !len)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(why, len, fmt, ap);
+  va_end(ap);
+}
+
 void coach_diag_init(coach_diag *d, const char *file)
 {
   memset(d, 0, sizeof(*d));

@@ -27,6 +27,10 @@ typedef enum coach_rc {
 /* A short English phrase for rc, e.g. "out of memory". Never NULL. */
 const char *coach_rc_str(coach_rc rc);
 
+/* Writes a reason into a caller's buffer, as every function taking (char *why, size_t len)
+ * does; why may be NULL or len 0, and then nothing is written. */
+void coach_why(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* At most this many diagnostics are kept; more are counted but not stored. */
 #define COACH_DIAG_MAX 64
 #define COACH_DIAG_MSG 320

@@ -74,19 +74,6 @@ struct audio_out {
   int64_t wd_last_ms;
 };
 
-static void set_why(char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_why(char *why, size_t why_len, const char *fmt, ...)
-{
-  va_list ap;
-  if(!why || !why_len)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(why, why_len, fmt, ap);
-  va_end(ap);
-}
-
 static const char *pa_text(PaError err)
 {
   if(err == paUnanticipatedHostError) {
@@ -331,7 +318,7 @@ coach_rc audio_out_init(char *why, size_t why_len)
   }
   err = Pa_Initialize();
   if(err != paNoError) {
-    set_why(why, why_len, "cannot initialise PortAudio: %s", pa_text(err));
+    coach_why(why, why_len, "cannot initialise PortAudio: %s", pa_text(err));
     return COACH_E_DEVICE;
   }
   return COACH_OK;
@@ -353,7 +340,7 @@ void audio_out_terminate(void)
 coach_rc audio_out_reinit(char *why, size_t why_len)
 {
   if(close_pending()) {
-    set_why(why, why_len, CLOSING_MSG);
+    coach_why(why, why_len, CLOSING_MSG);
     return COACH_E_STATE;
   }
   /* Pa_Initialize counts its callers: terminate until it really closes, or the device list
@@ -428,10 +415,10 @@ static void set_no_device(char *why, size_t why_len)
 {
   struct rlimit rl;
   if(short_of_fds() && getrlimit(RLIMIT_NOFILE, &rl) == 0)
-    set_why(why, why_len, "cannot open the audio device: out of file descriptors (the limit is "
+    coach_why(why, why_len, "cannot open the audio device: out of file descriptors (the limit is "
             "%llu; close some connections or raise `ulimit -n`)", (unsigned long long)rl.rlim_cur);
   else
-    set_why(why, why_len, NO_DEVICE_MSG);
+    coach_why(why, why_len, NO_DEVICE_MSG);
 }
 
 coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_out **out,
@@ -446,19 +433,19 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
   coach_rc rc;
 
   if(rate < 8000 || rate > 192000) {
-    set_why(why, why_len, "sample rate %d Hz is out of range", rate);
+    coach_why(why, why_len, "sample rate %d Hz is out of range", rate);
     return COACH_E_INVALID;
   }
   if(ring_frames == 0 || ring_frames > RING_MAX_FRAMES) {
-    set_why(why, why_len, "ring size of %zu frames is out of range", ring_frames);
+    coach_why(why, why_len, "ring size of %zu frames is out of range", ring_frames);
     return COACH_E_INVALID;
   }
   if(close_pending()) {
-    set_why(why, why_len, CLOSING_MSG);
+    coach_why(why, why_len, CLOSING_MSG);
     return COACH_E_STATE;
   }
   if(Pa_GetDeviceCount() < 0) {
-    set_why(why, why_len, "audio output is not initialised");
+    coach_why(why, why_len, "audio output is not initialised");
     return COACH_E_STATE;
   }
 
@@ -468,7 +455,7 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
       char names[512];
       list_devices(names, sizeof(names));
       if(names[0])
-        set_why(why, why_len, "no audio output device matches \"%s\"; there are: %s", device,
+        coach_why(why, why_len, "no audio output device matches \"%s\"; there are: %s", device,
                 names);
       else
         set_no_device(why, why_len);
@@ -501,7 +488,7 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
     err = Pa_IsFormatSupported(NULL, &params, rate);
   }
   if(err != paFormatIsSupported) {
-    set_why(why, why_len, "audio device \"%s\" cannot play %d Hz float audio: %s", info->name,
+    coach_why(why, why_len, "audio device \"%s\" cannot play %d Hz float audio: %s", info->name,
             rate, pa_text(err));
     return COACH_E_DEVICE;
   }
@@ -531,7 +518,7 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
   err = Pa_OpenStream(&ao->stream, NULL, &params, rate, paFramesPerBufferUnspecified,
                       paNoFlag, cb_stream, ao);
   if(err != paNoError) {
-    set_why(why, why_len, "cannot open audio device \"%s\": %s", info->name, pa_text(err));
+    coach_why(why, why_len, "cannot open audio device \"%s\": %s", info->name, pa_text(err));
     ring_free(ao->ring);
     free(ao);
     return COACH_E_DEVICE;
@@ -539,7 +526,7 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
   Pa_SetStreamFinishedCallback(ao->stream, cb_finished);
   err = Pa_StartStream(ao->stream);
   if(err != paNoError) {
-    set_why(why, why_len, "cannot start audio device \"%s\": %s", info->name, pa_text(err));
+    coach_why(why, why_len, "cannot start audio device \"%s\": %s", info->name, pa_text(err));
     Pa_CloseStream(ao->stream);
     ring_free(ao->ring);
     free(ao);

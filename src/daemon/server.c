@@ -73,18 +73,6 @@ struct server {
   bool emfile_logged;
 };
 
-static void set_why(char *why, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_why(char *why, size_t len, const char *fmt, ...)
-{
-  va_list ap;
-  if(!why || !len)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(why, len, fmt, ap);
-  va_end(ap);
-}
-
 static int64_t now_ms(void)
 {
   struct timespec ts;
@@ -803,11 +791,11 @@ static bool config_ok(const server_config *cfg, char *why, size_t why_len)
 {
   const char *reason;
   if(!cfg || (!cfg->commands && cfg->n_commands)) {
-    set_why(why, why_len, "no command table given");
+    coach_why(why, why_len, "no command table given");
     return false;
   }
   if(!protocol_table_check(cfg->commands, cfg->n_commands, &reason)) {
-    set_why(why, why_len, "command table: %s", reason);
+    coach_why(why, why_len, "command table: %s", reason);
     return false;
   }
   return true;
@@ -848,31 +836,31 @@ static coach_rc prepare_dir(const char *path, char *why, size_t why_len)
 
   if(mkdir(dir, 0700) == 0) {
     if(chmod(dir, 0700) < 0) { /* the umask may have taken even our own bits */
-      set_why(why, why_len, "cannot set the mode of %s: %s", dir, strerror(errno));
+      coach_why(why, why_len, "cannot set the mode of %s: %s", dir, strerror(errno));
       return COACH_E_IO;
     }
     return COACH_OK;
   }
   if(errno != EEXIST) {
-    set_why(why, why_len, "cannot create the socket directory %s: %s", dir, strerror(errno));
+    coach_why(why, why_len, "cannot create the socket directory %s: %s", dir, strerror(errno));
     return COACH_E_IO;
   }
   if(stat(dir, &st) < 0) {
-    set_why(why, why_len, "cannot inspect the socket directory %s: %s", dir, strerror(errno));
+    coach_why(why, why_len, "cannot inspect the socket directory %s: %s", dir, strerror(errno));
     return COACH_E_IO;
   }
   if(!S_ISDIR(st.st_mode)) {
-    set_why(why, why_len, "%s is not a directory", dir);
+    coach_why(why, why_len, "%s is not a directory", dir);
     return COACH_E_INVALID;
   }
   if(!(st.st_mode & S_ISVTX)) {
     if(st.st_uid != geteuid()) {
-      set_why(why, why_len, "the socket directory %s belongs to uid %u, not to uid %u", dir,
+      coach_why(why, why_len, "the socket directory %s belongs to uid %u, not to uid %u", dir,
               (unsigned)st.st_uid, (unsigned)geteuid());
       return COACH_E_INVALID;
     }
     if(st.st_mode & (S_IWGRP | S_IWOTH)) {
-      set_why(why, why_len, "the socket directory %s is writable by other users (mode %04o);"
+      coach_why(why, why_len, "the socket directory %s is writable by other users (mode %04o);"
               " make it 0700", dir, (unsigned)(st.st_mode & 07777));
       return COACH_E_INVALID;
     }
@@ -896,16 +884,16 @@ static coach_rc clear_stale(const char *path, char *why, size_t why_len)
   if(lstat(path, &st) < 0) {
     if(errno == ENOENT)
       return COACH_OK;
-    set_why(why, why_len, "cannot inspect %s: %s", path, strerror(errno));
+    coach_why(why, why_len, "cannot inspect %s: %s", path, strerror(errno));
     return COACH_E_IO;
   }
   if(!S_ISSOCK(st.st_mode)) {
-    set_why(why, why_len, "%s exists and is not a socket: not touching it", path);
+    coach_why(why, why_len, "%s exists and is not a socket: not touching it", path);
     return COACH_E_INVALID;
   }
   fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if(fd < 0) {
-    set_why(why, why_len, "socket: %s", strerror(errno));
+    coach_why(why, why_len, "socket: %s", strerror(errno));
     return COACH_E_IO;
   }
   fill_addr(&sa, path);
@@ -915,17 +903,17 @@ static coach_rc clear_stale(const char *path, char *why, size_t why_len)
   /* Non-blocking, so a live daemon with a full backlog answers EAGAIN instead of hanging us. */
   if(r == 0 || errno == EAGAIN || errno == EINPROGRESS) {
     close(fd);
-    set_why(why, why_len, "another coachd is already listening on %s", path);
+    coach_why(why, why_len, "another coachd is already listening on %s", path);
     return COACH_E_STATE;
   }
   if(errno != ECONNREFUSED) {
-    set_why(why, why_len, "cannot probe %s: %s", path, strerror(errno));
+    coach_why(why, why_len, "cannot probe %s: %s", path, strerror(errno));
     close(fd);
     return COACH_E_IO;
   }
   close(fd);
   if(unlink(path) < 0 && errno != ENOENT) {
-    set_why(why, why_len, "cannot remove the stale socket %s: %s", path, strerror(errno));
+    coach_why(why, why_len, "cannot remove the stale socket %s: %s", path, strerror(errno));
     return COACH_E_IO;
   }
   return COACH_OK;
@@ -945,11 +933,11 @@ coach_rc server_open(server **out, const char *path, const server_config *cfg, c
   if(!config_ok(cfg, why, why_len))
     return COACH_E_INVALID;
   if(!path || !*path) {
-    set_why(why, why_len, "no socket path given");
+    coach_why(why, why_len, "no socket path given");
     return COACH_E_INVALID;
   }
   if(strlen(path) >= sizeof(sa.sun_path)) {
-    set_why(why, why_len, "socket path too long (%zu bytes, limit %zu): %s", strlen(path),
+    coach_why(why, why_len, "socket path too long (%zu bytes, limit %zu): %s", strlen(path),
             sizeof(sa.sun_path) - 1, path);
     return COACH_E_LIMIT;
   }
@@ -963,17 +951,17 @@ coach_rc server_open(server **out, const char *path, const server_config *cfg, c
   snprintf(lock_path, sizeof(lock_path), "%s.lock", path);
   lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if(lock_fd < 0) {
-    set_why(why, why_len, "cannot open the lock file %s: %s", lock_path, strerror(errno));
+    coach_why(why, why_len, "cannot open the lock file %s: %s", lock_path, strerror(errno));
     return COACH_E_IO;
   }
   if(flock(lock_fd, LOCK_EX | LOCK_NB) < 0) {
     int e = errno;
     close(lock_fd);
     if(e == EWOULDBLOCK) {
-      set_why(why, why_len, "another coachd is already listening on %s", path);
+      coach_why(why, why_len, "another coachd is already listening on %s", path);
       return COACH_E_STATE;
     }
-    set_why(why, why_len, "cannot lock %s: %s", lock_path, strerror(e));
+    coach_why(why, why_len, "cannot lock %s: %s", lock_path, strerror(e));
     return COACH_E_IO;
   }
 
@@ -985,7 +973,7 @@ coach_rc server_open(server **out, const char *path, const server_config *cfg, c
 
   fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if(fd < 0) {
-    set_why(why, why_len, "socket: %s", strerror(errno));
+    coach_why(why, why_len, "socket: %s", strerror(errno));
     close(lock_fd);
     return COACH_E_IO;
   }
@@ -996,14 +984,14 @@ coach_rc server_open(server **out, const char *path, const server_config *cfg, c
   r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
   umask(old_mask);
   if(r < 0) {
-    set_why(why, why_len, "cannot bind %s: %s", path, strerror(errno));
+    coach_why(why, why_len, "cannot bind %s: %s", path, strerror(errno));
     rc = errno == EADDRINUSE ? COACH_E_STATE : COACH_E_IO;
     close(fd);
     close(lock_fd);
     return rc;
   }
   if(chmod(path, 0600) < 0 || listen(fd, SOMAXCONN) < 0 || stat(path, &st) < 0) {
-    set_why(why, why_len, "cannot listen on %s: %s", path, strerror(errno));
+    coach_why(why, why_len, "cannot listen on %s: %s", path, strerror(errno));
     unlink(path);
     close(fd);
     close(lock_fd);
@@ -1012,7 +1000,7 @@ coach_rc server_open(server **out, const char *path, const server_config *cfg, c
 
   rc = server_new(&s, fd, cfg);
   if(rc != COACH_OK) {
-    set_why(why, why_len, "out of memory");
+    coach_why(why, why_len, "out of memory");
     unlink(path);
     close(fd);
     close(lock_fd);
@@ -1040,7 +1028,7 @@ coach_rc server_open_activated(server **out, const server_config *cfg, char *why
     return COACH_E_INVALID;
   n = sdnotify_listen_fds();
   if(n == 0) {
-    set_why(why, why_len, "not socket-activated");
+    coach_why(why, why_len, "not socket-activated");
     return COACH_E_NOTFOUND;
   }
   for(int extra = fd + 1; extra < fd + n; extra++) {
@@ -1049,28 +1037,28 @@ coach_rc server_open_activated(server **out, const server_config *cfg, char *why
   }
   len = sizeof(v);
   if(getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) < 0 || v != AF_UNIX) {
-    set_why(why, why_len, "the activated fd %d is not a UNIX socket", fd);
+    coach_why(why, why_len, "the activated fd %d is not a UNIX socket", fd);
     return COACH_E_INVALID;
   }
   len = sizeof(v);
   if(getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) < 0 || v != SOCK_STREAM) {
-    set_why(why, why_len, "the activated fd %d is not a stream socket", fd);
+    coach_why(why, why_len, "the activated fd %d is not a stream socket", fd);
     return COACH_E_INVALID;
   }
   len = sizeof(v);
   if(getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) < 0 || !v) {
-    set_why(why, why_len, "the activated fd %d is not listening", fd);
+    coach_why(why, why_len, "the activated fd %d is not listening", fd);
     return COACH_E_INVALID;
   }
   /* accept() must never block the loop if a connection vanishes between poll and accept. */
   flags = fcntl(fd, F_GETFL);
   if(flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
-    set_why(why, why_len, "cannot make fd %d non-blocking: %s", fd, strerror(errno));
+    coach_why(why, why_len, "cannot make fd %d non-blocking: %s", fd, strerror(errno));
     return COACH_E_IO;
   }
   rc = server_new(&s, fd, cfg);
   if(rc != COACH_OK) {
-    set_why(why, why_len, "out of memory");
+    coach_why(why, why_len, "out of memory");
     return rc;
   }
   len = sizeof(sa);

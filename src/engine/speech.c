@@ -82,19 +82,6 @@ static atomic_bool speech_in_use;
  * Written only by the thread holding speech_in_use. */
 static int espeak_rate_once;
 
-static void set_why(char *why, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_why(char *why, size_t len, const char *fmt, ...)
-{
-  va_list ap;
-  if(!why || !len)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(why, len, fmt, ap);
-  va_end(ap);
-}
-
 /* ---- pure helpers ------------------------------------------------------------------- */
 
 void speech_slug(const char *text, char *buf, size_t len)
@@ -331,16 +318,16 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
   bool was_file;
 
   if(!s) {
-    set_why(why, why_len, "no speech engine");
+    coach_why(why, why_len, "no speech engine");
     return COACH_E_INVALID;
   }
   if(!pthread_equal(pthread_self(), s->owner)) {
-    set_why(why, why_len, "speech_set_voice called from a thread that does not own eSpeak NG");
+    coach_why(why, why_len, "speech_set_voice called from a thread that does not own eSpeak NG");
     return COACH_E_STATE;
   }
   memset(&want, 0, sizeof(want));
   if(v && memchr(v->name, '\0', sizeof(v->name)) == NULL) {
-    set_why(why, why_len, "voice name is not terminated");
+    coach_why(why, why_len, "voice name is not terminated");
     return COACH_E_INVALID;
   }
   snprintf(want.name, sizeof(want.name), "%s",
@@ -350,21 +337,21 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
   want.volume = v && v->volume >= 0 ? v->volume : SPEECH_DEFAULT_VOLUME;
 
   if(want.rate < espeakRATE_MINIMUM || want.rate > espeakRATE_MAXIMUM) {
-    set_why(why, why_len, "voice rate %d is out of range (%d..%d words per minute)", want.rate,
+    coach_why(why, why_len, "voice rate %d is out of range (%d..%d words per minute)", want.rate,
             espeakRATE_MINIMUM, espeakRATE_MAXIMUM);
     return COACH_E_INVALID;
   }
   if(want.pitch > 100) {
-    set_why(why, why_len, "voice pitch %d is out of range (0..100)", want.pitch);
+    coach_why(why, why_len, "voice pitch %d is out of range (0..100)", want.pitch);
     return COACH_E_INVALID;
   }
   if(want.volume > 200) {
-    set_why(why, why_len, "voice volume %d is out of range (0..200)", want.volume);
+    coach_why(why, why_len, "voice volume %d is out of range (0..200)", want.volume);
     return COACH_E_INVALID;
   }
 
   if(!voice_name_ok(want.name)) {
-    set_why(why, why_len,
+    coach_why(why, why_len,
             "unknown voice \"%s\": a voice name has letters, digits and - _ + . / only "
             "(`espeak-ng --voices` lists eSpeak NG's)",
             want.name);
@@ -377,11 +364,11 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
     if(s->has_voice && !apply_voice(s, &s->voice, &dummy))
       s->has_voice = false;
     if(was_file)
-      set_why(why, why_len,
+      coach_why(why, why_len,
               "voice file %s/%s could not be loaded by eSpeak NG (check its language line)",
               s->voices_dir, want.name);
     else
-      set_why(why, why_len,
+      coach_why(why, why_len,
               "unknown voice \"%s\": neither a voice file in %s nor an eSpeak NG voice "
               "(`espeak-ng --voices` lists them)",
               want.name, s->voices_dir ? s->voices_dir : "the voices directory");
@@ -400,18 +387,18 @@ coach_rc speech_open(const char *voices_dir, int mix_rate, speech **out, char *w
   int rate;
 
   if(!out || mix_rate < 8000 || mix_rate > 384000) {
-    set_why(why, why_len, "invalid mix rate %d (8000..384000 Hz)", mix_rate);
+    coach_why(why, why_len, "invalid mix rate %d (8000..384000 Hz)", mix_rate);
     return COACH_E_INVALID;
   }
   if(atomic_exchange(&speech_in_use, true)) {
-    set_why(why, why_len, "eSpeak NG is already open in this process (it has one global state)");
+    coach_why(why, why_len, "eSpeak NG is already open in this process (it has one global state)");
     return COACH_E_STATE;
   }
   s = calloc(1, sizeof(*s));
   if(!s || (voices_dir && !(s->voices_dir = strdup(voices_dir)))) {
     free(s);
     atomic_store(&speech_in_use, false);
-    set_why(why, why_len, "out of memory");
+    coach_why(why, why_len, "out of memory");
     return COACH_E_NOMEM;
   }
   s->mix_rate = mix_rate;
@@ -429,7 +416,7 @@ coach_rc speech_open(const char *voices_dir, int mix_rate, speech **out, char *w
     free(s->voices_dir);
     free(s);
     atomic_store(&speech_in_use, false);
-    set_why(why, why_len,
+    coach_why(why, why_len,
             "eSpeak NG data not found: install espeak-ng-data (or point ESPEAK_DATA_PATH at "
             "the directory holding espeak-ng-data)");
     return COACH_E_SPEECH;
@@ -439,7 +426,7 @@ coach_rc speech_open(const char *voices_dir, int mix_rate, speech **out, char *w
     const char *err = NULL;
     s->resampler = new_resampler(rate, mix_rate, &err);
     if(!s->resampler) {
-      set_why(why, why_len, "resampler %d -> %d Hz: %s", rate, mix_rate, err);
+      coach_why(why, why_len, "resampler %d -> %d Hz: %s", rate, mix_rate, err);
       free(s->voices_dir);
       free(s);
       atomic_store(&speech_in_use, false);

@@ -77,19 +77,6 @@ typedef enum exchange {
   XCH_NOMEM,   /* no room here for the reply */
 } exchange;
 
-static void set_why(char *why, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_why(char *why, size_t len, const char *fmt, ...)
-{
-  va_list ap;
-  if(!why || !len)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(why, len, fmt, ap);
-  va_end(ap);
-}
-
 static void tell(const speech_worker *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -220,7 +207,7 @@ static exchange read_reply(const speech_worker *w, int64_t deadline, coach_rc *r
     }
   }
   *rc = (coach_rc)h.rc;
-  set_why(why, why_len, "%s", msg);
+  coach_why(why, why_len, "%s", msg);
   if(buf) {
     *samples = buf;
     *frames = h.frames;
@@ -241,10 +228,10 @@ static exchange send_request(const speech_worker *w, uint32_t kind, const void *
 static void describe_end(int status, char *how, size_t how_len)
 {
   if(WIFSIGNALED(status))
-    set_why(how, how_len, "was killed by signal %d (%s)", WTERMSIG(status),
+    coach_why(how, how_len, "was killed by signal %d (%s)", WTERMSIG(status),
             strsignal(WTERMSIG(status)));
   else
-    set_why(how, how_len, "exited with status %d", WEXITSTATUS(status));
+    coach_why(how, how_len, "exited with status %d", WEXITSTATUS(status));
 }
 
 /* Ends the running worker: SIGKILL unless graceful (then closing its socket asks it to exit,
@@ -274,7 +261,7 @@ static int end_worker(speech_worker *w, bool graceful, char *how, size_t how_len
   while(got == 0 || (got < 0 && errno == EINTR))
     got = waitpid(w->pid, &status, 0);
   if(got < 0)
-    set_why(how, how_len, "was lost (%s)", strerror(errno));
+    coach_why(how, how_len, "was lost (%s)", strerror(errno));
   else
     describe_end(status, how, how_len);
   w->pid = -1;
@@ -286,7 +273,7 @@ static coach_rc start_worker(speech_worker *w, char *why, size_t why_len)
 {
   int sv[2];
   if(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-    set_why(why, why_len, "cannot start the speech worker: socketpair: %s", strerror(errno));
+    coach_why(why, why_len, "cannot start the speech worker: socketpair: %s", strerror(errno));
     return COACH_E_SPEECH;
   }
   /* The worker's end becomes CHILD_FD by dup2, which only clears close-on-exec when the
@@ -328,7 +315,7 @@ static coach_rc start_worker(speech_worker *w, char *why, size_t why_len)
   close(theirs);
   if(e != 0) {
     close(mine);
-    set_why(why, why_len, "cannot start the speech worker (%s): %s", exe, strerror(e));
+    coach_why(why, why_len, "cannot start the speech worker (%s): %s", exe, strerror(e));
     return COACH_E_SPEECH;
   }
   fcntl(mine, F_SETFL, fcntl(mine, F_GETFL) | O_NONBLOCK);
@@ -357,9 +344,9 @@ static coach_rc start_worker(speech_worker *w, char *why, size_t why_len)
     char how[160] = "";
     end_worker(w, !x, how, sizeof(how));
     if(x)
-      set_why(why, why_len, "the speech worker %s while starting", how);
+      coach_why(why, why_len, "the speech worker %s while starting", how);
     else
-      set_why(why, why_len, "%s", msg[0] ? msg : coach_rc_str(rc));
+      coach_why(why, why_len, "%s", msg[0] ? msg : coach_rc_str(rc));
     return x ? COACH_E_SPEECH : rc;
   }
   return COACH_OK;
@@ -429,18 +416,18 @@ static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint3
     int sig = end_worker(w, false, how, sizeof(how));
     switch(x) {
     case XCH_TIMEOUT:
-      set_why(why, why_len, "speech synthesis did not finish within %.1f s on this %s; %s",
+      coach_why(why, why_len, "speech synthesis did not finish within %.1f s on this %s; %s",
               w->timeout_ms / 1000.0, subject, outcome);
       tell(w, "speech worker %d did not answer within %.1f s while %s: killed it; %s", pid,
            w->timeout_ms / 1000.0, what, outcome);
       return COACH_E_SPEECH;
     case XCH_BAD:
-      set_why(why, why_len, "the speech worker sent a malformed answer; %s", outcome);
+      coach_why(why, why_len, "the speech worker sent a malformed answer; %s", outcome);
       tell(w, "speech worker %d sent a malformed answer while %s: killed it; %s", pid, what,
            outcome);
       return COACH_E_SPEECH;
     case XCH_NOMEM:
-      set_why(why, why_len, "out of memory for the speech worker's answer");
+      coach_why(why, why_len, "out of memory for the speech worker's answer");
       return COACH_E_NOMEM;
     default: /* XCH_DEAD: retried once, on a fresh worker */
       tell(w, "speech worker %d %s while %s; %s", pid, how, what,
@@ -448,10 +435,10 @@ static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint3
       if(attempt == 1)
         continue;
       if(sig)
-        set_why(why, why_len, "speech synthesis crashed on this %s (signal %d, %s); %s",
+        coach_why(why, why_len, "speech synthesis crashed on this %s (signal %d, %s); %s",
                 subject, sig, strsignal(sig), outcome);
       else
-        set_why(why, why_len, "the speech worker %s on this %s; %s", how, subject, outcome);
+        coach_why(why, why_len, "the speech worker %s on this %s; %s", how, subject, outcome);
       return COACH_E_SPEECH;
     }
   }
@@ -461,13 +448,13 @@ coach_rc speech_worker_open(const char *voices_dir, int mix_rate, speech_worker 
                             char *why, size_t why_len)
 {
   if(!out || mix_rate < 8000 || mix_rate > 384000) {
-    set_why(why, why_len, "invalid mix rate %d (8000..384000 Hz)", mix_rate);
+    coach_why(why, why_len, "invalid mix rate %d (8000..384000 Hz)", mix_rate);
     return COACH_E_INVALID;
   }
   speech_worker *w = calloc(1, sizeof(*w));
   if(!w || (voices_dir && !(w->voices_dir = strdup(voices_dir)))) {
     free(w);
-    set_why(why, why_len, "out of memory");
+    coach_why(why, why_len, "out of memory");
     return COACH_E_NOMEM;
   }
   w->pid = -1;
@@ -484,7 +471,7 @@ coach_rc speech_worker_open(const char *voices_dir, int mix_rate, speech_worker 
     close(exe);
   }
   if(w->exe_fd < 0) {
-    set_why(why, why_len, "cannot open this program to run it as the speech worker "
+    coach_why(why, why_len, "cannot open this program to run it as the speech worker "
             "(/proc/self/exe): %s", strerror(errno));
     free(w->voices_dir);
     free(w);
@@ -522,7 +509,7 @@ coach_rc speech_worker_set_voice(speech_worker *w, const voice_settings *v, char
                                  size_t why_len)
 {
   if(!w) {
-    set_why(why, why_len, "no speech engine");
+    coach_why(why, why_len, "no speech engine");
     return COACH_E_INVALID;
   }
   /* NULL means every default: the worker reads fields at -1 / "" the same way. Copied field
@@ -531,7 +518,7 @@ coach_rc speech_worker_set_voice(speech_worker *w, const voice_settings *v, char
   if(v) {
     size_t n = strnlen(v->name, sizeof(v->name));
     if(n == sizeof(v->name)) {
-      set_why(why, why_len, "voice name is not terminated");
+      coach_why(why, why_len, "voice name is not terminated");
       return COACH_E_INVALID;
     }
     memcpy(want.name, v->name, n);
@@ -546,7 +533,7 @@ coach_rc speech_worker_set_voice(speech_worker *w, const voice_settings *v, char
     w->has_voice = true;
   }
   else
-    set_why(why, why_len, "%s", msg[0] ? msg : coach_rc_str(rc));
+    coach_why(why, why_len, "%s", msg[0] ? msg : coach_rc_str(rc));
   return rc;
 }
 
