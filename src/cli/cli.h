@@ -10,6 +10,7 @@
 
 #include "coach_error.h"
 #include "routine.h"
+#include "score.h"
 #include "speech.h"
 
 typedef struct cli_command {
@@ -35,6 +36,19 @@ int cli_usage(const cli_command *cmd);
 /* Loads a routine given as a name (searched in the user's folder, then the shipped one) or
  * as a path to an .ini file. Prints every problem to stderr. */
 coach_rc cli_load_routine(const char *name_or_path, routine **out);
+
+/* A routine at a length, with its speech synthesised: what render and show work from. */
+typedef struct cli_session {
+  routine *routine;
+  speech *speech;
+  score *score;
+} cli_session;
+
+/* Loads name_or_path, picks the length (NULL: the default) and builds the score with the
+ * voice from coach.ini. Returns 0, or the exit status to give after printing why. On
+ * success release *out with cli_session_free(); on failure nothing is left to free. */
+int cli_session_prepare(const char *name_or_path, const char *length_text, cli_session *out);
+void cli_session_free(cli_session *s);
 
 /* Opens speech with the shipped voices, printing the reason on failure. */
 coach_rc cli_open_speech(speech **out);

@@ -25,39 +25,23 @@ static int run_render(const cli_command *self, int argc, char **argv)
   if(!name || !out)
     return cli_usage(self);
 
-  routine *r = NULL;
-  if(cli_load_routine(name, &r))
-    return 1;
+  cli_session ses;
+  int status = cli_session_prepare(name, length_text, &ses);
+  if(status)
+    return status;
   char why[512] = "";
-  int64_t length;
-  if(routine_choose_length(r, length_text, &length, why, sizeof(why))) {
+  render_stats st;
+  if(render_to_file(ses.score, out, &st, why, sizeof(why)) != COACH_OK) {
     fprintf(stderr, "coach: %s\n", why);
-    routine_free(r);
-    return 2;
+    status = 1;
   }
-  speech *sp = NULL;
-  score *sc = NULL;
-  int status = 1;
-  voice_settings voice = cli_default_voice();
-  speaker spk;
-  if(cli_open_speech(&sp) == COACH_OK) {
-    spk = speaker_in_process(sp); /* in-process: a one-shot command takes no one down with it */
-    render_stats st;
-    if(score_build(&spk, &voice, r, length, &sc, why, sizeof(why)) != COACH_OK)
-      fprintf(stderr, "coach: %s\n", why);
-    else if(render_to_file(sc, out, &st, why, sizeof(why)) != COACH_OK)
-      fprintf(stderr, "coach: %s\n", why);
-    else {
-      char clock[32];
-      duration_format_clock(sc->timeline->frames * 1000 / sc->timeline->rate, clock,
-                            sizeof(clock));
-      printf("%s: %s, %s, peak %.2f\n", out, r->title, clock, st.peak);
-      status = 0;
-    }
+  else {
+    const timeline *t = ses.score->timeline;
+    char clock[32];
+    duration_format_clock(t->frames * 1000 / t->rate, clock, sizeof(clock));
+    printf("%s: %s, %s, peak %.2f\n", out, ses.routine->title, clock, st.peak);
   }
-  score_free(sc);
-  speech_close(sp);
-  routine_free(r);
+  cli_session_free(&ses);
   return status;
 }
 

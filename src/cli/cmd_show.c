@@ -60,34 +60,13 @@ static int run_show(const cli_command *self, int argc, char **argv)
 {
   if(argc < 2 || argc > 3)
     return cli_usage(self);
-  routine *r = NULL;
-  if(cli_load_routine(argv[1], &r))
-    return 1;
-  char why[512] = "";
-  int64_t length;
-  if(routine_choose_length(r, argc > 2 ? argv[2] : NULL, &length, why, sizeof(why))) {
-    fprintf(stderr, "coach: %s\n", why);
-    routine_free(r);
-    return 2;
-  }
-  speech *sp = NULL;
-  score *sc = NULL;
-  int status = 1;
-  voice_settings voice = cli_default_voice();
-  speaker spk;
-  if(!cli_open_speech(&sp)) {
-    spk = speaker_in_process(sp); /* in-process: a one-shot command takes no one down with it */
-    if(score_build(&spk, &voice, r, length, &sc, why, sizeof(why)) == COACH_OK) {
-      print_timeline(sc->timeline);
-      status = 0;
-    }
-    else
-      fprintf(stderr, "coach: %s\n", why);
-  }
-  score_free(sc);
-  speech_close(sp);
-  routine_free(r);
-  return status;
+  cli_session ses;
+  int status = cli_session_prepare(argv[1], argc > 2 ? argv[2] : NULL, &ses);
+  if(status)
+    return status;
+  print_timeline(ses.score->timeline);
+  cli_session_free(&ses);
+  return 0;
 }
 
 const cli_command cli_cmd_show = {

@@ -98,6 +98,42 @@ coach_rc cli_open_speech(speech **out)
 /* The voice coachd would use: the one in the user's coach.ini, so that a rendered session
  * sounds like a live one. A broken settings file is reported and the defaults are used: an
  * offline render should not fail over a setting it barely needs. */
+int cli_session_prepare(const char *name_or_path, const char *length_text, cli_session *out)
+{
+  cli_session s = {0};
+  if(cli_load_routine(name_or_path, &s.routine))
+    return 1;
+  char why[512] = "";
+  int64_t length;
+  if(routine_choose_length(s.routine, length_text, &length, why, sizeof(why))) {
+    fprintf(stderr, "coach: %s\n", why);
+    routine_free(s.routine);
+    return 2;
+  }
+  voice_settings voice = cli_default_voice();
+  if(cli_open_speech(&s.speech) != COACH_OK) {
+    routine_free(s.routine);
+    return 1;
+  }
+  /* In-process: a one-shot command takes no one down with it if eSpeak crashes. */
+  speaker spk = speaker_in_process(s.speech);
+  if(score_build(&spk, &voice, s.routine, length, &s.score, why, sizeof(why)) != COACH_OK) {
+    fprintf(stderr, "coach: %s\n", why);
+    cli_session_free(&s);
+    return 1;
+  }
+  *out = s;
+  return 0;
+}
+
+void cli_session_free(cli_session *s)
+{
+  score_free(s->score);
+  speech_close(s->speech);
+  routine_free(s->routine);
+  *s = (cli_session){0};
+}
+
 voice_settings cli_default_voice(void)
 {
   coach_config cfg;
