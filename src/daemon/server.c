@@ -426,7 +426,7 @@ static void handle_line(server_client *c, char *line, size_t n)
     return;
   }
   if(!cmd->handler) {
-    send_ack(c, PROTOCOL_ACK_SYSTEM, cmd->name, "not implemented");
+    send_ack(c, PROTOCOL_ACK_SYSTEM, cmd->name, "no handler for this command (a bug in coachd)");
     return;
   }
   run_command(c, cmd, argc, argv);
