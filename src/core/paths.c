@@ -69,18 +69,24 @@ coach_rc paths_data_dir(char *buf, size_t len)
   return put(buf, len, "%s", COACH_SOURCE_DIR);
 }
 
+/* A shipped file or folder: DATA/NAME where coach is installed, DATA/config/NAME in the
+ * source tree (the two layouts the data dir can have). */
+static coach_rc data_entry(const char *name, char *buf, size_t len)
+{
+  char data[PATHS_MAX], installed[PATHS_MAX];
+  coach_rc rc = paths_data_dir(data, sizeof(data));
+  if(!rc)
+    rc = put(installed, sizeof(installed), "%s/%s", data, name);
+  if(rc)
+    return rc;
+  if(path_exists(installed))
+    return put(buf, len, "%s", installed);
+  return put(buf, len, "%s/config/%s", data, name);
+}
+
 coach_rc paths_shipped_routines(char *buf, size_t len)
 {
-  char data[PATHS_MAX], dir[PATHS_MAX];
-  coach_rc rc = paths_data_dir(data, sizeof(data));
-  if(rc)
-    return rc;
-  rc = put(dir, sizeof(dir), "%s/routines", data);
-  if(rc)
-    return rc;
-  if(is_dir(dir))
-    return put(buf, len, "%s", dir);
-  return put(buf, len, "%s/config/routines", data);
+  return data_entry("routines", buf, len);
 }
 
 coach_rc paths_voices(char *buf, size_t len)
@@ -125,16 +131,7 @@ coach_rc paths_user_config(char *buf, size_t len)
 
 coach_rc paths_default_config(char *buf, size_t len)
 {
-  char data[PATHS_MAX], file[PATHS_MAX];
-  coach_rc rc = paths_data_dir(data, sizeof(data));
-  if(rc)
-    return rc;
-  rc = put(file, sizeof(file), "%s/coach.ini", data);
-  if(rc)
-    return rc;
-  if(path_exists(file))
-    return put(buf, len, "%s", file);
-  return put(buf, len, "%s/config/coach.ini", data);
+  return data_entry("coach.ini", buf, len);
 }
 
 coach_rc paths_socket(char *buf, size_t len)
