@@ -121,16 +121,17 @@ static void announce(player *p, unsigned events)
     log_msg(LVL_WARN, "cannot wake the main loop: %s", strerror(errno));
 }
 
-static int fail(char *why, size_t len, coach_rc rc, const char *fmt, ...)
+/* Writes why and returns rc, so a handler can fail in one statement. */
+static coach_rc fail(char *why, size_t len, coach_rc rc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static int fail(char *why, size_t len, coach_rc rc, const char *fmt, ...)
+static coach_rc fail(char *why, size_t len, coach_rc rc, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(why, len, fmt, ap);
   va_end(ap);
-  return (int)rc;
+  return rc;
 }
 
 /* --- engine thread ------------------------------------------------------------------- */
@@ -379,7 +380,7 @@ static coach_rc say_alone(player *p, request *rq)
     free(t);
     free(step);
     free(c);
-    return (coach_rc)fail(rq->why, sizeof(rq->why), COACH_E_NOMEM, "out of memory");
+    return fail(rq->why, sizeof(rq->why), COACH_E_NOMEM, "out of memory");
   }
   sc->timeline = t;
   int id;
@@ -423,9 +424,9 @@ static coach_rc do_say(player *p, request *rq)
   if(!p->sc)
     return say_alone(p, rq);
   if(p->n_overlays >= OVERLAYS_MAX)
-    return (coach_rc)fail(rq->why, sizeof(rq->why), COACH_E_LIMIT,
-                          "%d lines are already waiting to be said; try again in a moment",
-                          OVERLAYS_MAX);
+    return fail(rq->why, sizeof(rq->why), COACH_E_LIMIT,
+                "%d lines are already waiting to be said; try again in a moment",
+                OVERLAYS_MAX);
   int id;
   coach_rc rc = score_add_line(&p->spk, p->sc, rq->text, &id, rq->why, sizeof(rq->why));
   if(rc)
@@ -446,7 +447,7 @@ static coach_rc do_say(player *p, request *rq)
 static coach_rc do_skip(player *p, request *rq)
 {
   if(!p->sc)
-    return (coach_rc)fail(rq->why, sizeof(rq->why), COACH_E_STATE, "nothing is playing");
+    return fail(rq->why, sizeof(rq->why), COACH_E_STATE, "nothing is playing");
   const timeline *t = p->sc->timeline;
   size_t step = timeline_step_at(t, play_position(p));
   if(step + 1 >= t->n_steps) {
@@ -504,22 +505,22 @@ static coach_rc handle(player *p, request *rq)
   case REQ_START: return do_start(p, rq);
   case REQ_STOP:
     if(!p->ao)
-      return (coach_rc)fail(rq->why, sizeof(rq->why), COACH_E_STATE, "nothing is playing");
+      return fail(rq->why, sizeof(rq->why), COACH_E_STATE, "nothing is playing");
     close_session(p, PLAYER_STOPPED, NULL);
     log_msg(LVL_INFO, "stopped");
     return COACH_OK;
   case REQ_PAUSE:
     if(p->state != PLAYER_PLAYING || !p->ao)
-      return (coach_rc)fail(rq->why, sizeof(rq->why), COACH_E_STATE, "%s",
-                            p->state == PLAYER_PAUSED ? "already paused" : "nothing is playing");
+      return fail(rq->why, sizeof(rq->why), COACH_E_STATE, "%s",
+                  p->state == PLAYER_PAUSED ? "already paused" : "nothing is playing");
     audio_out_pause(p->ao);
     p->state = PLAYER_PAUSED;
     announce(p, PROTOCOL_EVENT_PLAYER);
     return COACH_OK;
   case REQ_RESUME:
     if(p->state != PLAYER_PAUSED || !p->ao)
-      return (coach_rc)fail(rq->why, sizeof(rq->why), COACH_E_STATE, "%s",
-                            p->state == PLAYER_PLAYING ? "already playing" : "nothing is paused");
+      return fail(rq->why, sizeof(rq->why), COACH_E_STATE, "%s",
+                  p->state == PLAYER_PLAYING ? "already playing" : "nothing is paused");
     audio_out_play(p->ao);
     p->state = PLAYER_PLAYING;
     announce(p, PROTOCOL_EVENT_PLAYER);
