@@ -303,7 +303,64 @@ static void jack_quiet(const char *msg)
   (void)msg;
 }
 
-coach_rc audio_out_init(char *why, size_t why_len)
+/* PortAudio 19.6 lists devices by opening every PCM that ALSA's configuration defines, and
+ * alsa-lib keeps each plugin it loads for that until the process ends. On Debian with
+ * libasound2-plugins this loads the AC-3 encoder (libavcodec and some 40 libraries it needs:
+ * librsvg, x265, aom, ICU...), JACK, OSS, speex and the up/down-mixers: 13 MB of coachd's
+ * 25 MB when idle (measured with /proc/PID/smaps), for devices no default output ever goes
+ * through. So when the user has not named a device, those definitions are taken out of this
+ * process's copy of ALSA's configuration before PortAudio reads it. Nothing on disk changes,
+ * and a named device (which might be one of them) leaves the configuration whole. */
+static const char *const probe_only_types[] = {"a52", "jack", "oss", "speex", "upmix",
+                                               "vdownmix", "usb_stream"};
+
+static const char *pcm_type(snd_config_t *node)
+{
+  snd_config_t *type;
+  const char *s = NULL;
+  if(snd_config_get_type(node) != SND_CONFIG_TYPE_COMPOUND ||
+     snd_config_search(node, "type", &type) < 0 || snd_config_get_string(type, &s) < 0)
+    return NULL;
+  return s;
+}
+
+static bool probe_only(snd_config_t *node)
+{
+  const char *type = pcm_type(node);
+  if(!type)
+    return false;
+  for(size_t i = 0; i < sizeof(probe_only_types) / sizeof(probe_only_types[0]); i++)
+    if(!strcmp(type, probe_only_types[i]))
+      return true;
+  return false;
+}
+
+static void hide_probe_only_pcms(void)
+{
+  snd_config_t *pcms, *def, *target;
+  snd_config_iterator_t it, next;
+  const char *alias;
+
+  if(snd_config_update() < 0 || !snd_config || snd_config_search(snd_config, "pcm", &pcms) < 0)
+    return;
+  /* The default output must keep whatever it is made of: if it is (or names) one of these
+   * plugins, leave everything as it is. */
+  if(snd_config_search(pcms, "default", &def) >= 0) {
+    if(probe_only(def))
+      return;
+    if(snd_config_get_string(def, &alias) >= 0 && snd_config_search(pcms, alias, &target) >= 0 &&
+       probe_only(target))
+      return;
+  }
+  snd_config_for_each(it, next, pcms) {
+    snd_config_t *node = snd_config_iterator_entry(it);
+    const char *id;
+    if(snd_config_get_id(node, &id) >= 0 && strcmp(id, "default") && probe_only(node))
+      snd_config_delete(node);
+  }
+}
+
+coach_rc audio_out_init(const char *device, char *why, size_t why_len)
 {
   const char *debug = getenv("COACH_AUDIO_DEBUG");
   PaError err;
@@ -316,6 +373,8 @@ coach_rc audio_out_init(char *why, size_t why_len)
     jack_set_error_function(jack_quiet);
     jack_set_info_function(jack_quiet);
   }
+  if(!device || !*device)
+    hide_probe_only_pcms();
   err = Pa_Initialize();
   if(err != paNoError) {
     coach_why(why, why_len, "cannot initialise PortAudio: %s", pa_text(err));
@@ -337,7 +396,7 @@ void audio_out_terminate(void)
   "the previous audio stream is still closing (the sound server does not answer); try again " \
   "later"
 
-coach_rc audio_out_reinit(char *why, size_t why_len)
+coach_rc audio_out_reinit(const char *device, char *why, size_t why_len)
 {
   if(close_pending()) {
     coach_why(why, why_len, CLOSING_MSG);
@@ -347,7 +406,7 @@ coach_rc audio_out_reinit(char *why, size_t why_len)
    * (and ALSA's configuration, which PortAudio frees at the last terminate) would be kept. */
   for(int i = 0; i < 64 && Pa_Terminate() == paNoError; i++)
     ;
-  return audio_out_init(why, why_len);
+  return audio_out_init(device, why, why_len);
 }
 
 /* An exact name wins; else the first output device whose name contains the text. */
@@ -427,7 +486,6 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
   PaStreamParameters params;
   PaDeviceIndex dev;
   const PaDeviceInfo *info;
-  const PaStreamInfo *sinfo;
   PaError err;
   audio_out *ao;
   coach_rc rc;
@@ -482,16 +540,6 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
   /* The device's low latency: pause, stop and skip act inside the callback, so what is left
    * to wait for is the device's own buffer. */
   params.suggestedLatency = info->defaultLowOutputLatency;
-  err = Pa_IsFormatSupported(NULL, &params, rate);
-  if(err != paFormatIsSupported && info->maxOutputChannels >= 2) {
-    params.channelCount = 2; /* some hardware devices take only stereo */
-    err = Pa_IsFormatSupported(NULL, &params, rate);
-  }
-  if(err != paFormatIsSupported) {
-    coach_why(why, why_len, "audio device \"%s\" cannot play %d Hz float audio: %s", info->name,
-            rate, pa_text(err));
-    return COACH_E_DEVICE;
-  }
 
   ao = calloc(1, sizeof(*ao));
   if(!ao)
@@ -502,7 +550,6 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
     return rc;
   }
   ao->rate = rate;
-  ao->channels = params.channelCount;
   snprintf(ao->device, sizeof(ao->device), "%s", info->name);
   atomic_init(&ao->req_state, AUDIO_OUT_PAUSED);
   atomic_init(&ao->state, AUDIO_OUT_PAUSED);
@@ -515,27 +562,57 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
   ao->vol_coef = (float)(1.0 - exp(-1000.0 / ((double)rate * AUDIO_OUT_VOLUME_MS)));
   ao->tail_frames = (size_t)rate / 1000;
 
-  err = Pa_OpenStream(&ao->stream, NULL, &params, rate, paFramesPerBufferUnspecified,
-                      paNoFlag, cb_stream, ao);
+  /* Straight to the open, with no Pa_IsFormatSupported first: through ALSA's pulse plugin
+   * each of them connects to the sound server, ~1.5 ms that `coach start` would wait for.
+   * The stream's first buffers come from the callback (priming), not silence, so a sound
+   * queued before audio_out_start() is the first thing the device plays. */
+  err = Pa_OpenStream(&ao->stream, NULL, &params, rate, AUDIO_OUT_PERIOD_FRAMES(rate),
+                      paPrimeOutputBuffersUsingStreamCallback, cb_stream, ao);
+  if(err != paNoError && info->maxOutputChannels >= 2) {
+    params.channelCount = 2; /* some hardware devices take only stereo */
+    err = Pa_OpenStream(&ao->stream, NULL, &params, rate, AUDIO_OUT_PERIOD_FRAMES(rate),
+                        paPrimeOutputBuffersUsingStreamCallback, cb_stream, ao);
+  }
   if(err != paNoError) {
-    coach_why(why, why_len, "cannot open audio device \"%s\": %s", info->name, pa_text(err));
+    struct rlimit rl;
+    if(short_of_fds() && getrlimit(RLIMIT_NOFILE, &rl) == 0) /* PortAudio's text would mislead */
+      coach_why(why, why_len, "cannot open audio device \"%s\": out of file descriptors (the "
+                "limit is %llu; close some connections or raise `ulimit -n`)", info->name,
+                (unsigned long long)rl.rlim_cur);
+    else
+      coach_why(why, why_len, "cannot open audio device \"%s\" for %d Hz float audio: %s",
+                info->name, rate, pa_text(err));
     ring_free(ao->ring);
     free(ao);
     return COACH_E_DEVICE;
   }
+  ao->channels = params.channelCount;
   Pa_SetStreamFinishedCallback(ao->stream, cb_finished);
+  *out = ao;
+  return COACH_OK;
+}
+
+coach_rc audio_out_start(audio_out *ao, audio_out_state initial, char *why, size_t why_len)
+{
+  const PaStreamInfo *sinfo;
+  PaError err;
+
+  if(initial == AUDIO_OUT_PLAYING) {
+    /* The callback has not run yet, so its own state may be set here; starting the stream
+     * publishes it to the callback's thread. */
+    atomic_store(&ao->req_state, AUDIO_OUT_PLAYING);
+    atomic_store(&ao->state, AUDIO_OUT_PLAYING);
+    ao->env = 1.0f;
+  }
   err = Pa_StartStream(ao->stream);
   if(err != paNoError) {
-    coach_why(why, why_len, "cannot start audio device \"%s\": %s", info->name, pa_text(err));
-    Pa_CloseStream(ao->stream);
-    ring_free(ao->ring);
-    free(ao);
+    coach_why(why, why_len, "cannot start audio device \"%s\": %s", ao->device, pa_text(err));
+    ao->dead = true; /* closing it must not wait for a fade that will never play */
     return COACH_E_DEVICE;
   }
   sinfo = Pa_GetStreamInfo(ao->stream);
   ao->latency_ms = sinfo ? sinfo->outputLatency * 1000.0 : 0.0;
   MARK_DEFINED(&ao->latency_ms, sizeof(ao->latency_ms)); /* computed from alsa-lib's values */
-  *out = ao;
   return COACH_OK;
 }
 

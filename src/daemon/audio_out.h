@@ -43,6 +43,12 @@
 #define AUDIO_OUT_FLUSH_FADE_MS 5  /* flush (skip), out and back in */
 #define AUDIO_OUT_VOLUME_MS 5      /* time constant of the volume glide */
 #define AUDIO_OUT_WATCHDOG_MS 1000 /* callback silent this long: the device is gone */
+/* The device period: how often the callback runs. Each period costs the ALSA pulse plugin
+ * and PortAudio about 5 thread wake-ups (~13 us each on our CI machines), so short periods
+ * cost CPU; the device buffer is two or more periods, and stop and pause are heard only
+ * once it has played out, so long periods cost latency. See README, Benchmarks. */
+#define AUDIO_OUT_PERIOD_MS 5
+#define AUDIO_OUT_PERIOD_FRAMES(rate) ((unsigned long)(rate) * AUDIO_OUT_PERIOD_MS / 1000)
 
 typedef struct audio_out audio_out;
 
@@ -74,8 +80,12 @@ typedef struct audio_out_stats {
 
 /* main: initialises PortAudio with the ALSA and JACK libraries' probing noise silenced (set
  * COACH_AUDIO_DEBUG=1 in the environment to see it). Call once before audio_out_open().
- * COACH_E_DEVICE if PortAudio fails (not when there is no device: open says that). */
-coach_rc audio_out_init(char *why, size_t why_len);
+ * device: the one the caller will open (as for audio_out_open); when it is the default,
+ * ALSA plugins that only PortAudio's device probe would load (the AC-3 encoder and its
+ * libavcodec, JACK, OSS...) are left out of this process's ALSA configuration: 13 MB less
+ * resident memory. COACH_E_DEVICE if PortAudio fails (not when there is no device: open
+ * says that). */
+coach_rc audio_out_init(const char *device, char *why, size_t why_len);
 
 /* main: closes PortAudio. Every audio_out must be closed first. Does nothing while
  * audio_out_closing() (it would hang; the process is about to exit anyway). */
@@ -84,17 +94,24 @@ void audio_out_terminate(void);
 /* main: terminate + init, the only way to see a sound server that (re)started after init
  * (PortAudio and ALSA's pulse hook enumerate devices only then). Close every audio_out first.
  * COACH_E_STATE while audio_out_closing(). */
-coach_rc audio_out_reinit(char *why, size_t why_len);
+coach_rc audio_out_reinit(const char *device, char *why, size_t why_len);
 
-/* main: opens the output device and starts its callback stream, PAUSED, with an empty ring of
- * at least ring_frames frames. device: NULL for the system default, else a substring of a
- * PortAudio device name (an exact name wins over substrings; case-insensitive). rate: the mix
- * rate. COACH_E_DEVICE with a message in why when there is no device, none matches, or it
- * refuses the format; COACH_E_INVALID for a bad rate or ring size; COACH_E_STATE before init
- * or while audio_out_closing(); COACH_E_NOMEM. On failure
+/* main: opens the output device with a callback stream, not yet started, and an empty ring
+ * of at least ring_frames frames. The producer may fill the ring before audio_out_start(),
+ * so the first buffers the device plays are already sound. device: NULL for the system
+ * default, else a substring of a PortAudio device name (an exact name wins over substrings;
+ * case-insensitive). rate: the mix rate. COACH_E_DEVICE with a message in why when there is
+ * no device, none matches, or it refuses the format; COACH_E_INVALID for a bad rate or ring
+ * size; COACH_E_STATE before init or while audio_out_closing(); COACH_E_NOMEM. On failure
  * *out is untouched. */
 coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_out **out,
                         char *why, size_t why_len);
+
+/* main: starts the stream opened by audio_out_open(). initial: AUDIO_OUT_PAUSED (silent
+ * until audio_out_play, which fades in), or AUDIO_OUT_PLAYING: the ring plays from its first
+ * frame with no fade-in, for a sound that begins at zero by itself (the opening chime,
+ * speech). COACH_E_DEVICE with why if the device will not start; then close ao. */
+coach_rc audio_out_start(audio_out *ao, audio_out_state initial, char *why, size_t why_len);
 
 /* main: stops and closes the stream and frees ao (NULL is fine). The producer must have
  * stopped touching ao. Fades out first when the stream still runs (10 ms, plus the device

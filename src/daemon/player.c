@@ -19,11 +19,11 @@
 #include "score.h"
 #include "tone.h"
 
+#define PREMIX_FIRST_FRAMES 2048 /* opening chime queued before the stream starts (43 ms) */
 #define BLOCK 1024          /* frames mixed per write into the ring */
 #define OVERLAYS_MAX 8      /* `say` lines over one session at once */
 #define STOP_WAIT_MS 200    /* longest wait for the callback's fade before closing anyway */
 #define SAY_TAIL_MS 300     /* quiet after a lone `say` before the stream closes */
-#define PREMIX_FIRST_FRAMES 2048 /* opening chime queued before the stream plays */
 
 typedef enum request_kind {
   REQ_NONE,
@@ -182,7 +182,7 @@ static coach_rc ensure_portaudio(player *p, char *why, size_t len)
 {
   if(p->pa_ready)
     return COACH_OK;
-  coach_rc rc = audio_out_reinit(why, len);
+  coach_rc rc = audio_out_reinit(p->device, why, len);
   p->pa_ready = rc == COACH_OK;
   return rc;
 }
@@ -230,6 +230,20 @@ static coach_rc open_stream(player *p, char *why, size_t len)
   p->flushing = p->end_marked = false;
   p->last_step = 0;
   return COACH_OK;
+}
+
+/* Starts the stream open_stream() opened, playing what is already queued from its first
+ * frame; on failure the stream is closed and last_error says why. */
+static coach_rc start_stream(player *p, char *why, size_t len)
+{
+  coach_rc rc = audio_out_start(p->ao, AUDIO_OUT_PLAYING, why, len);
+  if(rc) {
+    audio_out_close(p->ao);
+    p->ao = NULL;
+    p->pa_ready = false; /* the next try starts from a fresh device list */
+    snprintf(p->last_error, sizeof(p->last_error), "%s", why);
+  }
+  return rc;
 }
 
 /* Mixes ahead of the play position, up to PLAYER_AHEAD_MS. */
@@ -331,11 +345,14 @@ static coach_rc do_start(player *p, request *rq)
   if(p->ao)
     close_session(p, PLAYER_STOPPED, NULL);
   coach_rc rc = open_stream(p, rq->why, sizeof(rq->why));
+  if(!rc) {
+    /* The device's first buffers are the chime's first ms: the first sound need not wait
+     * for the rest of it (~10 ms to mix), let alone the session's speech. */
+    premix_opening(p, PREMIX_FIRST_FRAMES);
+    rc = start_stream(p, rq->why, sizeof(rq->why));
+  }
   if(rc)
     return rc;
-  /* A few ms of the chime, then play: the first sound need not wait for the rest of it. */
-  premix_opening(p, PREMIX_FIRST_FRAMES);
-  audio_out_play(p->ao);
   premix_opening(p, INT64_MAX);
 
   voice_settings voice = p->opt.voice;
@@ -411,10 +428,15 @@ static coach_rc say_alone(player *p, request *rq)
     return rc;
   }
   p->sc = sc;
+  produce(p);
+  rc = start_stream(p, rq->why, sizeof(rq->why));
+  if(rc) {
+    p->sc = NULL;
+    score_free(sc);
+    return rc;
+  }
   p->routine_name[0] = '\0';
   p->state = PLAYER_PLAYING;
-  produce(p);
-  audio_out_play(p->ao);
   announce(p, PROTOCOL_EVENT_PLAYER);
   return COACH_OK;
 }
@@ -551,7 +573,10 @@ static void keep_playing(void *ctx)
 static void log_speech_worker(void *ctx, const char *message)
 {
   (void)ctx;
-  log_msg(LVL_WARN, "%s", message);
+  /* A worker starts for every burst of speech (it rests in between): routine, not news. */
+  size_t n = strlen(message);
+  bool expected = n > 8 && !strcmp(message + n - 8, " started");
+  log_msg(expected ? LVL_DEBUG : LVL_WARN, "%s", message);
 }
 
 static coach_rc engine_init(player *p)
@@ -569,8 +594,9 @@ static coach_rc engine_init(player *p)
     p->sw = NULL;
     return rc;
   }
+  speech_worker_rest(p->sw); /* it could start and speak: enough until a line is needed */
   char why[512];
-  p->pa_ready = audio_out_init(why, sizeof(why)) == COACH_OK;
+  p->pa_ready = audio_out_init(p->device, why, sizeof(why)) == COACH_OK;
   if(!p->pa_ready)
     log_msg(LVL_WARN, "PortAudio: %s (will retry at the next start)", why);
   return COACH_OK;
@@ -600,6 +626,12 @@ static void *engine_main(void *arg)
       pthread_cond_broadcast(&p->done);
       if(quit)
         break;
+      /* The worker is ~10 MB resident and idle between bursts of speech (a session's lines
+       * are all spoken at its start): let it go once the caller has its answer; the next
+       * line starts a new one. */
+      pthread_mutex_unlock(&p->lock);
+      speech_worker_rest(p->sw);
+      pthread_mutex_lock(&p->lock);
       continue;
     }
     if(p->ao) {

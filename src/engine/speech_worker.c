@@ -268,9 +268,11 @@ static int end_worker(speech_worker *w, bool graceful, char *how, size_t how_len
   return got > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
-/* Starts a worker and waits for its speech to be open; re-applies the voice in effect. */
-static coach_rc start_worker(speech_worker *w, char *why, size_t why_len)
+/* Starts a worker and waits for its speech to be open; re-applies the voice in effect.
+ * *died: it started, then died before it was ready (killed from outside: worth a retry). */
+static coach_rc start_worker(speech_worker *w, bool *died, char *why, size_t why_len)
 {
+  *died = false;
   int sv[2];
   if(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
     coach_why(why, why_len, "cannot start the speech worker: socketpair: %s", strerror(errno));
@@ -343,6 +345,7 @@ static coach_rc start_worker(speech_worker *w, char *why, size_t why_len)
   if(x || rc) {
     char how[160] = "";
     end_worker(w, !x, how, sizeof(how));
+    *died = x == XCH_DEAD;
     if(x)
       coach_why(why, why_len, "the speech worker %s while starting", how);
     else
@@ -396,9 +399,12 @@ static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint3
   }
   for(int attempt = 1;; attempt++) {
     if(w->pid < 0) {
-      coach_rc rc = start_worker(w, why, why_len);
+      bool died;
+      coach_rc rc = start_worker(w, &died, why, why_len);
       if(rc) {
-        tell(w, "%s", why);
+        tell(w, "%s%s", why, died && attempt == 1 ? "; trying once more with a new worker" : "");
+        if(died && attempt == 1)
+          continue;
         return rc;
       }
       tell(w, "speech worker %d started", (int)w->pid);
@@ -477,7 +483,8 @@ coach_rc speech_worker_open(const char *voices_dir, int mix_rate, speech_worker 
     free(w);
     return COACH_E_SPEECH;
   }
-  coach_rc rc = start_worker(w, why, why_len);
+  bool died;
+  coach_rc rc = start_worker(w, &died, why, why_len);
   if(rc) {
     close(w->exe_fd);
     free(w->voices_dir);
@@ -563,6 +570,13 @@ const char *speech_worker_last_error(const speech_worker *w)
 pid_t speech_worker_pid(const speech_worker *w)
 {
   return w ? w->pid : -1;
+}
+
+void speech_worker_rest(speech_worker *w)
+{
+  char how[160];
+  if(w && w->pid > 0)
+    end_worker(w, true, how, sizeof(how));
 }
 
 void speech_worker_close(speech_worker *w)

@@ -94,6 +94,12 @@ const char *speech_worker_last_error(const speech_worker *w);
  * request). For tests and logs. */
 pid_t speech_worker_pid(const speech_worker *w);
 
+/* Ends the running worker, if one runs, the way speech_worker_close() does, but keeps w:
+ * the next request starts a new worker with the voice in effect (~15 ms, PLATFORM.md has the
+ * start-up cost). For a caller that speaks in bursts and would rather not keep a process of
+ * ~10 MB resident in between: coachd rests its worker once a session's speech is ready. */
+void speech_worker_rest(speech_worker *w);
+
 /* Ends the worker (closes its socket, waits up to 0.5 s for it to exit, then kills it) and
  * frees w. NULL is fine. */
 void speech_worker_close(speech_worker *w);

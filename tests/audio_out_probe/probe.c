@@ -187,8 +187,8 @@ int main(void)
     if(sscanf(line, "%31s %199[^\n]", cmd, arg) < 1)
       continue;
     if(!strcmp(cmd, "init") || !strcmp(cmd, "reinit")) {
-      rc = !strcmp(cmd, "init") ? audio_out_init(why, sizeof(why))
-                                : audio_out_reinit(why, sizeof(why));
+      rc = !strcmp(cmd, "init") ? audio_out_init(NULL, why, sizeof(why))
+                                : audio_out_reinit(NULL, why, sizeof(why));
       if(rc)
         printf("err %s: %s\n", coach_rc_str(rc), why);
       else
@@ -196,6 +196,10 @@ int main(void)
     }
     else if(!strcmp(cmd, "open") || !strcmp(cmd, "open-play")) {
       rc = audio_out_open(arg[0] ? arg : NULL, RATE, RING_FRAMES, &ao, why, sizeof(why));
+      if(!rc && (rc = audio_out_start(ao, AUDIO_OUT_PAUSED, why, sizeof(why)))) {
+        audio_out_close(ao);
+        ao = NULL;
+      }
       if(rc) {
         printf("err %s: %s\n", coach_rc_str(rc), why);
         continue;
