@@ -47,6 +47,7 @@ typedef struct key_def {
 static const key_def keys[] = {
   {SEC_AUDIO, "device", KIND_DEVICE, 0, 0, 0},
   {SEC_AUDIO, "volume", KIND_INT, offsetof(coach_config, volume), 0, 100},
+  {SEC_AUDIO, "period_ms", KIND_INT, offsetof(coach_config, period_ms), 2, 50},
   {SEC_VOICE, "name", KIND_VOICE, 0, 0, 0},
   {SEC_VOICE, "rate", KIND_INT, offsetof(coach_config, voice.rate), 80, 260},
   {SEC_VOICE, "pitch", KIND_INT, offsetof(coach_config, voice.pitch), 0, 100},
@@ -65,6 +66,7 @@ void config_defaults(coach_config *cfg)
 {
   memset(cfg, 0, sizeof(*cfg));
   cfg->volume = CONFIG_DEFAULT_VOLUME;
+  cfg->period_ms = CONFIG_DEFAULT_PERIOD_MS;
   snprintf(cfg->voice.name, sizeof(cfg->voice.name), "%s", CONFIG_DEFAULT_VOICE);
   cfg->voice.rate = CONFIG_DEFAULT_RATE;
   cfg->voice.pitch = CONFIG_DEFAULT_PITCH;

@@ -480,8 +480,8 @@ static void set_no_device(char *why, size_t why_len)
     coach_why(why, why_len, NO_DEVICE_MSG);
 }
 
-coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_out **out,
-                        char *why, size_t why_len)
+coach_rc audio_out_open(const char *device, int rate, int period_ms, size_t ring_frames,
+                        audio_out **out, char *why, size_t why_len)
 {
   PaStreamParameters params;
   PaDeviceIndex dev;
@@ -492,6 +492,10 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
 
   if(rate < 8000 || rate > 192000) {
     coach_why(why, why_len, "sample rate %d Hz is out of range", rate);
+    return COACH_E_INVALID;
+  }
+  if(period_ms < 2 || period_ms > 50) {
+    coach_why(why, why_len, "device period of %d ms is out of range (2-50)", period_ms);
     return COACH_E_INVALID;
   }
   if(ring_frames == 0 || ring_frames > RING_MAX_FRAMES) {
@@ -562,15 +566,16 @@ coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_
   ao->vol_coef = (float)(1.0 - exp(-1000.0 / ((double)rate * AUDIO_OUT_VOLUME_MS)));
   ao->tail_frames = (size_t)rate / 1000;
 
+  unsigned long period_frames = (unsigned long)rate * (unsigned long)period_ms / 1000;
   /* Straight to the open, with no Pa_IsFormatSupported first: through ALSA's pulse plugin
    * each of them connects to the sound server, ~1.5 ms that `coach start` would wait for.
    * The stream's first buffers come from the callback (priming), not silence, so a sound
    * queued before audio_out_start() is the first thing the device plays. */
-  err = Pa_OpenStream(&ao->stream, NULL, &params, rate, AUDIO_OUT_PERIOD_FRAMES(rate),
+  err = Pa_OpenStream(&ao->stream, NULL, &params, rate, period_frames,
                       paPrimeOutputBuffersUsingStreamCallback, cb_stream, ao);
   if(err != paNoError && info->maxOutputChannels >= 2) {
     params.channelCount = 2; /* some hardware devices take only stereo */
-    err = Pa_OpenStream(&ao->stream, NULL, &params, rate, AUDIO_OUT_PERIOD_FRAMES(rate),
+    err = Pa_OpenStream(&ao->stream, NULL, &params, rate, period_frames,
                         paPrimeOutputBuffersUsingStreamCallback, cb_stream, ao);
   }
   if(err != paNoError) {

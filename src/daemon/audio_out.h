@@ -43,12 +43,11 @@
 #define AUDIO_OUT_FLUSH_FADE_MS 5  /* flush (skip), out and back in */
 #define AUDIO_OUT_VOLUME_MS 5      /* time constant of the volume glide */
 #define AUDIO_OUT_WATCHDOG_MS 1000 /* callback silent this long: the device is gone */
-/* The device period: how often the callback runs. Each period costs the ALSA pulse plugin
- * and PortAudio about 5 thread wake-ups (~13 us each on our CI machines), so short periods
- * cost CPU; the device buffer is two or more periods, and stop and pause are heard only
- * once it has played out, so long periods cost latency. See README, Benchmarks. */
-#define AUDIO_OUT_PERIOD_MS 5
-#define AUDIO_OUT_PERIOD_FRAMES(rate) ((unsigned long)(rate) * AUDIO_OUT_PERIOD_MS / 1000)
+/* The device period, how often the callback runs, is the caller's choice (coach.ini's
+ * period_ms, 5 by default). Each period costs the ALSA pulse plugin and PortAudio about 5
+ * thread wake-ups (~13 us each on our CI machines), so short periods cost CPU; the device
+ * buffer is two or more periods, and stop and pause are heard only once it has played out,
+ * so long periods cost latency. See README, Benchmarks. */
 
 typedef struct audio_out audio_out;
 
@@ -100,12 +99,13 @@ coach_rc audio_out_reinit(const char *device, char *why, size_t why_len);
  * of at least ring_frames frames. The producer may fill the ring before audio_out_start(),
  * so the first buffers the device plays are already sound. device: NULL for the system
  * default, else a substring of a PortAudio device name (an exact name wins over substrings;
- * case-insensitive). rate: the mix rate. COACH_E_DEVICE with a message in why when there is
+ * case-insensitive). rate: the mix rate. period_ms: the device period (AUDIO_OUT_PERIOD_MS
+ * says what it trades; 2..50), the device buffer being two or more of them. COACH_E_DEVICE with a message in why when there is
  * no device, none matches, or it refuses the format; COACH_E_INVALID for a bad rate or ring
  * size; COACH_E_STATE before init or while audio_out_closing(); COACH_E_NOMEM. On failure
  * *out is untouched. */
-coach_rc audio_out_open(const char *device, int rate, size_t ring_frames, audio_out **out,
-                        char *why, size_t why_len);
+coach_rc audio_out_open(const char *device, int rate, int period_ms, size_t ring_frames,
+                        audio_out **out, char *why, size_t why_len);
 
 /* main: starts the stream opened by audio_out_open(). initial: AUDIO_OUT_PAUSED (silent
  * until audio_out_play, which fades in), or AUDIO_OUT_PLAYING: the ring plays from its first

@@ -263,6 +263,7 @@ int main(int argc, char **argv)
 
   char voices[PATHS_MAX], why[512] = "";
   player_options po = {.device = d.cfg.device, .voice = d.cfg.voice, .volume = d.volume,
+                        .period_ms = d.cfg.period_ms,
                        .voices_dir = paths_voices(voices, sizeof(voices)) == COACH_OK ? voices
                                                                                       : NULL};
   if(player_new(&po, wake, &d.player, why, sizeof(why)) != COACH_OK) {

@@ -216,7 +216,8 @@ static coach_rc open_stream(player *p, char *why, size_t len)
   }
   coach_rc rc = ensure_portaudio(p, why, len);
   if(!rc)
-    rc = audio_out_open(p->device[0] ? p->device : NULL, SCORE_RATE, PLAYER_RING_FRAMES,
+    rc = audio_out_open(p->device[0] ? p->device : NULL, SCORE_RATE, p->opt.period_ms,
+                        PLAYER_RING_FRAMES,
                         &p->ao, why, len);
   if(rc) {
     p->pa_ready = false; /* the next try starts from a fresh device list */

@@ -195,7 +195,7 @@ int main(void)
         printf("ok %.1f ms\n", now_ms() - t0);
     }
     else if(!strcmp(cmd, "open") || !strcmp(cmd, "open-play")) {
-      rc = audio_out_open(arg[0] ? arg : NULL, RATE, RING_FRAMES, &ao, why, sizeof(why));
+      rc = audio_out_open(arg[0] ? arg : NULL, RATE, 5, RING_FRAMES, &ao, why, sizeof(why));
       if(!rc && (rc = audio_out_start(ao, AUDIO_OUT_PAUSED, why, sizeof(why)))) {
         audio_out_close(ao);
         ao = NULL;

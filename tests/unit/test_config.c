@@ -79,7 +79,7 @@ static bool is_sentinel(const coach_config *cfg)
 
 static bool is_default(const coach_config *c)
 {
-  return c->device[0] == '\0' && c->volume == 80 && !strcmp(c->voice.name, "en-us") &&
+  return c->device[0] == '\0' && c->volume == 80 && c->period_ms == 5 && !strcmp(c->voice.name, "en-us") &&
          c->voice.rate == 140 && c->voice.pitch == 40 && c->voice.volume == 100 &&
          c->user_dir[0] == '\0' && c->n_dirs == 0 && c->socket[0] == '\0' &&
          c->log_level == CONFIG_LOG_INFO && c->max_clients == 64;
@@ -198,7 +198,7 @@ static void test_bad_files(void)
   expect_bad("unknown_section.ini", COACH_E_INVALID, 4,
              "unknown section [audoi] (known: audio, voice, routines, daemon)");
   expect_bad("unknown_key.ini", COACH_E_INVALID, 3,
-             "unknown key \"volme\" in [audio] (known: device, volume)");
+             "unknown key \"volme\" in [audio] (known: device, volume, period_ms)");
   expect_bad("volume_high.ini", COACH_E_INVALID, 2,
              "[audio] volume = 101 is out of range (use 0 to 100)");
   expect_bad("volume_negative.ini", COACH_E_INVALID, 3,
@@ -242,6 +242,8 @@ static void test_bad_text(void)
   char sock[400];
 
   expect_bad_text("nul", nul, sizeof(nul) - 1, 2, "NUL byte (byte 11 of the line)");
+  BAD("period_low", "[audio]\nperiod_ms = 1\n", 2, "[audio] period_ms = 1 is out of range (use 2 to 50)");
+  BAD("period_high", "[audio]\nperiod_ms = 51\n", 2, "[audio] period_ms = 51 is out of range (use 2 to 50)");
   BAD("ctrl", "[audio]\ndevice = a\033b\n", 2,
                   "control character 0x1B (byte 11 of the line)");
   BAD("overlong", "[audio]\n; \xC0\xAF\n", 2, "invalid UTF-8 (byte 3 of the line)");
@@ -282,6 +284,10 @@ static void test_good_text(void)
   CHECK(is_default(&cfg));
   expect_good_text("bounds", "[audio]\nvolume = 100\n[voice]\nrate = 80\nvolume = 0\n", &cfg);
   CHECK(cfg.volume == 100 && cfg.voice.rate == 80 && cfg.voice.volume == 0);
+  expect_good_text("period", "[audio]\nperiod_ms = 2\n", &cfg);
+  CHECK(cfg.period_ms == 2);
+  expect_good_text("period_max", "[audio]\nperiod_ms = 50\n", &cfg);
+  CHECK(cfg.period_ms == 50);
   expect_good_text("socket", "[daemon]\nsocket = ~/s\n", &cfg);
   CHECK(!strcmp(cfg.socket, "/home/tester/s"));
   /* A line of exactly the limit is fine. */
@@ -400,7 +406,7 @@ static void test_find(void)
     char line[COACH_DIAG_MSG + 300], expect[PATHS_MAX + 100];
     coach_diag_format(&d, 0, line, sizeof(line));
     snprintf(expect, sizeof(expect),
-             "%s:3: unknown key \"volme\" in [audio] (known: device, volume)", want);
+             "%s:3: unknown key \"volme\" in [audio] (known: device, volume, period_ms)", want);
     CHECKF(!strcmp(line, expect), "got \"%s\"", line);
   }
 }
