@@ -19,7 +19,7 @@
 #define CLIP_SCALE (1.0f / 32768.0f)
 
 typedef struct clip {
-  int16_t *samples; /* owned */
+  int16_t *samples; /* owned; NULL while not resident (the mixer then adds nothing) */
   int64_t frames;
 } clip;
 

@@ -58,6 +58,8 @@ static void speech_presence(int64_t start, int64_t frames, int64_t ramp, int64_t
 static void add_clip(const clip *c, int64_t start, int64_t frame, float *out, size_t n)
 {
   int64_t from = frame - start; /* offset into the clip of out[0] */
+  if(!c->samples) /* not resident: the owner fills what will be heard (score_fill) */
+    return;
   for(size_t j = 0; j < n; j++) {
     int64_t i = from + (int64_t)j;
     if(i >= 0 && i < c->frames)

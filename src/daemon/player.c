@@ -77,6 +77,7 @@ struct player {
   char last_error[512];
   int volume;
   int64_t next_frame;   /* timeline frame the next mixed block starts at */
+  int64_t resident_to;   /* the session's lines are resident up to this frame */
   uint64_t written;     /* frames written into the ring since it was opened */
   uint64_t base_ring;   /* ring position ... */
   int64_t base_tl;      /* ... that plays this timeline frame (moved by skip) */
@@ -280,8 +281,29 @@ static void produce(player *p)
   }
 }
 
+/* Keeps the lines of the next PLAYER_SPEECH_WINDOW_S resident from `from` on, speaking
+ * again those that were let go, and lets go of the others. Runs when the mix comes within
+ * PLAYER_REFILL_S of the end of what is resident, or when a skip jumps past it. */
+static void keep_speech_resident(player *p, int64_t from, bool force)
+{
+  int64_t window = timeline_ms_to_frames(PLAYER_SPEECH_WINDOW_S * 1000, SCORE_RATE);
+  int64_t margin = timeline_ms_to_frames(PLAYER_REFILL_S * 1000, SCORE_RATE);
+  if(!p->sc || (!force && from + margin < p->resident_to))
+    return;
+  char why[512] = "";
+  score_release(p->sc, from, from + window);
+  coach_rc rc = score_fill(&p->spk, p->sc, from, from + window, why, sizeof(why));
+  speech_worker_rest(p->sw);
+  if(rc) /* the line stays silent; the session goes on */
+    log_msg(LVL_ERROR, "%s", why[0] ? why : coach_rc_str(rc));
+  p->resident_to = from + window;
+}
+
 static void tick(player *p)
 {
+  if(!p->ao)
+    return;
+  keep_speech_resident(p, p->next_frame, false);
   if(!p->ao)
     return;
   produce(p);
@@ -358,7 +380,9 @@ static coach_rc do_start(player *p, request *rq)
 
   voice_settings voice = p->opt.voice;
   score *sc = NULL;
-  rc = score_build(&p->spk, &voice, rq->routine, rq->length_ms, &sc, rq->why, sizeof(rq->why));
+  int64_t window = timeline_ms_to_frames(PLAYER_SPEECH_WINDOW_S * 1000, SCORE_RATE);
+  rc = score_build_window(&p->spk, &voice, rq->routine, rq->length_ms, window, &sc, rq->why,
+                          sizeof(rq->why));
   if(rc) {
     close_session(p, PLAYER_STOPPED, NULL);
     snprintf(p->last_error, sizeof(p->last_error), "%s", rq->why);
@@ -376,6 +400,7 @@ static coach_rc do_start(player *p, request *rq)
     return COACH_E_NOMEM;
   }
   p->sc = sc;
+  p->resident_to = window;
   p->state = PLAYER_PLAYING;
   p->last_error[0] = '\0';
   snprintf(p->routine_name, sizeof(p->routine_name), "%s", rq->routine->name);
@@ -478,6 +503,10 @@ static coach_rc do_skip(player *p, request *rq)
     return COACH_OK;
   }
   int64_t target = t->steps[step + 1].start;
+  /* Before the jump, while the old position still plays: the new one's lines. */
+  if(target < p->next_frame || target + timeline_ms_to_frames(PLAYER_REFILL_S * 1000,
+                                                              SCORE_RATE) >= p->resident_to)
+    keep_speech_resident(p, target, true);
   p->flush_ticket = audio_out_flush(p->ao);
   p->flushing = true;
   p->base_ring = p->written;

@@ -1,6 +1,7 @@
 #include "score.h"
 
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,7 +55,9 @@ speaker speaker_worker(speech_worker *w)
 typedef struct speak_ctx {
   const speaker *sp;
   clip_set *clips;
-  char failed[400]; /* what went wrong with the text that could not be spoken */
+  int64_t keep_frames; /* audio kept until this much speech is held; then lengths only */
+  int64_t held;        /* frames of speech synthesised so far */
+  char failed[400];    /* what went wrong with the text that could not be spoken */
 } speak_ctx;
 
 static coach_rc speak_into_clips(void *ctx, const char *text, int *clip_id, int64_t *frames)
@@ -68,10 +71,18 @@ static coach_rc speak_into_clips(void *ctx, const char *text, int *clip_id, int6
              c->sp->last_error(c->sp->ctx));
     return rc;
   }
-  int16_t *pcm = clip_from_float(samples, n);
+  /* Lines come in the order they are first heard, and do not overlap, so a line whose audio
+   * is dropped here starts after keep_frames: the window that is kept covers the start. */
+  int16_t *pcm = NULL;
+  if(c->held < c->keep_frames) {
+    pcm = clip_from_float(samples, n);
+    if(!pcm) {
+      free(samples);
+      return COACH_E_NOMEM;
+    }
+  }
   free(samples);
-  if(!pcm)
-    return COACH_E_NOMEM;
+  c->held += n;
   rc = clip_set_add(c->clips, pcm, n, clip_id);
   if(rc) {
     free(pcm);
@@ -98,6 +109,13 @@ voice_settings voice_merge(const voice_settings *base, const voice_settings *top
 coach_rc score_build(const speaker *sp, const voice_settings *base, const routine *r,
                      int64_t length_ms, score **out, char *why, size_t why_len)
 {
+  return score_build_window(sp, base, r, length_ms, INT64_MAX, out, why, why_len);
+}
+
+coach_rc score_build_window(const speaker *sp, const voice_settings *base, const routine *r,
+                            int64_t length_ms, int64_t keep_frames, score **out, char *why,
+                            size_t why_len)
+{
   voice_settings v = voice_merge(base, &r->voice);
   coach_rc rc = sp->set_voice(sp->ctx, &v, why, why_len);
   if(rc)
@@ -105,7 +123,8 @@ coach_rc score_build(const speaker *sp, const voice_settings *base, const routin
   score *s = calloc(1, sizeof(*s));
   if(!s)
     return COACH_E_NOMEM;
-  speak_ctx ctx = {.sp = sp, .clips = &s->clips};
+  s->voice = v;
+  speak_ctx ctx = {.sp = sp, .clips = &s->clips, .keep_frames = keep_frames};
   rc = timeline_build(r, length_ms, SCORE_RATE, speak_into_clips, &ctx, &s->timeline, why,
                       why_len);
   if(rc && ctx.failed[0] && why && why_len) /* the speaker's reason, not just its class */
@@ -119,11 +138,107 @@ coach_rc score_build(const speaker *sp, const voice_settings *base, const routin
   return COACH_OK;
 }
 
+/* Marks in need[] the clips of speech cues that sound within [from, to). */
+static void clips_needed(const score *s, int64_t from, int64_t to, bool *need)
+{
+  const timeline *t = s->timeline;
+  for(size_t i = 0; i < t->n_cues; i++) {
+    const cue *c = &t->cues[i];
+    if(c->kind == CUE_SPEECH && c->clip >= 0 && c->clip < s->clips.count &&
+       c->start < to && c->start + c->frames > from)
+      need[c->clip] = true;
+  }
+}
+
+static const char *text_of(const score *s, int clip_id)
+{
+  const timeline *t = s->timeline;
+  for(size_t i = 0; i < t->n_cues; i++)
+    if(t->cues[i].kind == CUE_SPEECH && t->cues[i].clip == clip_id)
+      return t->cues[i].text;
+  return NULL;
+}
+
+coach_rc score_fill(const speaker *sp, score *s, int64_t from, int64_t to, char *why,
+                    size_t why_len)
+{
+  if(s->clips.count == 0)
+    return COACH_OK;
+  bool *need = calloc((size_t)s->clips.count, sizeof(*need));
+  if(!need)
+    return COACH_E_NOMEM;
+  clips_needed(s, from, to, need);
+  coach_rc rc = COACH_OK;
+  bool voice_set = false;
+  for(int id = 0; id < s->clips.count && !rc; id++) {
+    clip *c = &s->clips.items[id];
+    const char *text = need[id] && !c->samples ? text_of(s, id) : NULL;
+    if(!text)
+      continue;
+    if(!voice_set) { /* a fresh worker, or a `say` in between, may speak otherwise */
+      rc = sp->set_voice(sp->ctx, &s->voice, why, why_len);
+      voice_set = true;
+      if(rc)
+        break;
+    }
+    float *samples = NULL;
+    int64_t n = 0;
+    rc = sp->synth(sp->ctx, text, &samples, &n);
+    if(rc) {
+      snprintf(why, why_len, "could not speak \"%.60s\" again: %s", text,
+               sp->last_error(sp->ctx));
+      break;
+    }
+    /* eSpeak NG does not give the very same samples twice (a line's length varies by ~1 ms
+     * from one synthesis to the next): the timeline's length wins, so nothing after the line
+     * moves, and a line cut short is faded over its last 2 ms rather than clipped. */
+    if(n > c->frames) {
+      int64_t fade = c->frames < SCORE_RATE / 500 ? c->frames : SCORE_RATE / 500;
+      for(int64_t i = 0; i < fade; i++)
+        samples[c->frames - fade + i] *= (float)(fade - i) / (float)fade;
+    }
+    if(n < c->frames) {
+      float *longer = realloc(samples, (size_t)c->frames * sizeof(*longer));
+      if(longer)
+        memset(longer + n, 0, (size_t)(c->frames - n) * sizeof(*longer));
+      else
+        free(samples);
+      samples = longer;
+    }
+    c->samples = samples ? clip_from_float(samples, c->frames) : NULL;
+    free(samples);
+    if(!c->samples) {
+      rc = COACH_E_NOMEM;
+      break;
+    }
+  }
+  free(need);
+  return rc;
+}
+
+void score_release(score *s, int64_t from, int64_t to)
+{
+  if(s->clips.count == 0)
+    return;
+  bool *need = calloc((size_t)s->clips.count, sizeof(*need));
+  if(!need)
+    return; /* keeping memory is always safe */
+  clips_needed(s, from, to, need);
+  for(int id = 0; id < s->clips.count; id++) {
+    clip *c = &s->clips.items[id];
+    if(!need[id] && c->samples && text_of(s, id)) { /* `say` lines have no cue: kept */
+      free(c->samples);
+      c->samples = NULL;
+    }
+  }
+  free(need);
+}
+
 coach_rc score_add_line(const speaker *sp, score *s, const char *text, int *clip_id, char *why,
                         size_t why_len)
 {
   int64_t frames;
-  speak_ctx ctx = {.sp = sp, .clips = &s->clips};
+  speak_ctx ctx = {.sp = sp, .clips = &s->clips, .keep_frames = INT64_MAX};
   coach_rc rc = speak_into_clips(&ctx, text, clip_id, &frames);
   if(rc && why && why_len)
     snprintf(why, why_len, "could not speak that line: %s",

@@ -38,13 +38,33 @@ speaker speaker_worker(speech_worker *w);
 
 typedef struct score {
   timeline *timeline;
-  clip_set clips;
+  clip_set clips;       /* a clip's samples may be NULL: not resident (score_build_window) */
+  voice_settings voice; /* the one its lines are spoken in */
 } score;
 
 /* Voice: base (the daemon's or command's default) overridden field by field by the
  * routine's own settings. On failure *out is untouched and why says what to do. */
 coach_rc score_build(const speaker *sp, const voice_settings *base, const routine *r,
                      int64_t length_ms, score **out, char *why, size_t why_len);
+
+/* As score_build, but keeps the audio of only about the first keep_frames of speech (every
+ * line heard before keep_frames, and no more than that much audio) and of the rest only
+ * its length: a session's memory then depends on the window, not on how much the routine
+ * says (rest 10m says 112 s: 10.5 MB of 16-bit audio at 48 kHz). score_fill() makes lines
+ * resident again before they are heard, score_release() lets go of those that are not. */
+coach_rc score_build_window(const speaker *sp, const voice_settings *base, const routine *r,
+                            int64_t length_ms, int64_t keep_frames, score **out, char *why,
+                            size_t why_len);
+
+/* Makes resident every line heard within frames [from, to), speaking it again in the
+ * score's voice (same thread rule as score_build). The mixer must not be mixing that span
+ * meanwhile. On failure why says which line could not be spoken; lines done stay done. */
+coach_rc score_fill(const speaker *sp, score *s, int64_t from, int64_t to, char *why,
+                    size_t why_len);
+
+/* Frees the audio of every routine line not heard within [from, to) (`say` lines are kept:
+ * they are not in the timeline). Never fails: it only gives memory back. */
+void score_release(score *s, int64_t from, int64_t to);
 
 /* Speaks one more line into the score's clips (for `say` during a session) and gives its id,
  * in the speaker's current voice. Same thread rule as score_build(); readers must not be

@@ -65,6 +65,19 @@ check "volume 101 is refused" sh -c "! '$COACH_BIN' volume 101 2>/dev/null"
 check "unknown routine is refused" sh -c "'$COACH_BIN' start nosuch 2>&1 | grep -q 'no routine named'"
 check "length out of range names the range" sh -c "'$COACH_BIN' start rest 20m 2>&1 | grep -q '5m to 15m'"
 check "list shows shipped and test routines" sh -c "'$COACH_BIN' list | grep -q 'routine: rest' && '$COACH_BIN' list | grep -q 'routine: steady'"
+# A line far beyond the speech kept resident at the start is spoken again before it is heard,
+# here by a skip that jumps two minutes ahead.
+check "late session starts" coach start late
+check "it reaches its long spoken step" wait_for step "2/5 hello"
+check "skip to the quiet step answers OK" coach skip
+check "it reaches its quiet step" wait_for step "3/5 quiet"
+t=$(record_ms)
+check "skip over two minutes of quiet answers OK" coach skip
+check "skip moved to the late line" wait_for step "4/5 late"
+record_wait_ms $((t + 2500))
+check "the late line is heard" soundstat "$rec" loud-between "$t" $((t + 2500))
+check "and the session ends by itself" wait_for state stopped 15
+
 check "no underruns" test "$(status_of underruns)" = 0
 record_stop
 finish
