@@ -175,7 +175,9 @@ static void test_stress(void)
   pthread_join(th, NULL);
   CHECKF(bad == 0, "%llu frames out of order", (unsigned long long)bad);
   CHECK(ring_read_pos(st.r) == st.written);
-  CHECK(frames > 100000);
+  /* That the run did meet the edges many times over; not a speed figure: under ctest -j2
+   * beside the audio tests the two threads may get one core between them. */
+  CHECK(frames > 10000);
   printf("stress: %llu frames through, %llu written, %llu discards, %.2f s\n",
          (unsigned long long)frames, (unsigned long long)st.written,
          (unsigned long long)discards, now_s() - t0);
