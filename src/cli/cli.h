@@ -1,17 +1,24 @@
 /* cli — the `coach` command: one table entry per subcommand, one small file per command
  * (as tmux's cmd-*.c), each entry defined with designated initialisers.
  *
+ * coach is two pieces, for the latency of the client. The program (coach.c, client.c,
+ * offline_load.c, usage.c) links only libc and coach_core: every daemon command goes through
+ * it, and `coach start` -> first sound and `coach stop` -> silence are measured against
+ * paplay's 4 ms, so its exec must cost next to nothing. Linked against the engine (eSpeak NG,
+ * libsndfile, libsoxr and the ~35 libraries behind them: libpulse, X11, dbus, FLAC, vorbis,
+ * libgcrypt...), `coach ping` without a daemon took a median 3.2 ms, against 0.6 ms for
+ * /bin/true, nearly all of it the dynamic loader; split, it takes 0.6 ms (40 runs each, 2-core
+ * CI machine, Nov 2026). The offline commands (render, show, check) need the engine, so they
+ * live in a private module, coach-offline.so (offline.h), loaded only when one of them runs
+ * (about 0.15 ms more for them). Their table entries (name, usage, help) stay in the program,
+ * so `coach help` needs no module.
+ *
  * Every run function returns the process exit status: 0 on success, 1 when the thing asked
  * for failed (an error was printed to stderr), 2 for a usage error.
  * Single-threaded: the whole program runs on the main thread.
  */
 #ifndef COACH_CLI_H
 #define COACH_CLI_H
-
-#include "coach_error.h"
-#include "routine.h"
-#include "score.h"
-#include "speech.h"
 
 typedef struct cli_command {
   const char *name;
@@ -23,40 +30,22 @@ typedef struct cli_command {
   int min_args, max_args;
 } cli_command;
 
-/* Offline: no daemon needed. */
+/* Offline: no daemon needed; run in coach-offline.so (offline_load.c). */
 extern const cli_command cli_cmd_render, cli_cmd_check, cli_cmd_show;
 /* Sent to coachd (client.c). */
 extern const cli_command cli_cmd_start, cli_cmd_stop, cli_cmd_pause, cli_cmd_resume, cli_cmd_skip,
     cli_cmd_status, cli_cmd_list, cli_cmd_say, cli_cmd_volume, cli_cmd_reload, cli_cmd_ping,
     cli_cmd_watch;
 
-/* Prints "usage: coach NAME ARGS" to stderr and returns 2. */
+/* Prints "usage: coach NAME ARGS" to stderr and returns 2. (usage.c, in both pieces.) */
 int cli_usage(const cli_command *cmd);
 
-/* Loads a routine given as a name (searched in the user's folder, then the shipped one) or
- * as a path to an .ini file. Prints every problem to stderr. */
-coach_rc cli_load_routine(const char *name_or_path, routine **out);
-
-/* A routine at a length, with its speech synthesised: what render and show work from. */
-typedef struct cli_session {
-  routine *routine;
-  speech *speech;
-  score *score;
-} cli_session;
-
-/* Loads name_or_path, picks the length (NULL: the default) and builds the score with the
- * voice from coach.ini. Returns 0, or the exit status to give after printing why. On
- * success release *out with cli_session_free(); on failure nothing is left to free. */
-int cli_session_prepare(const char *name_or_path, const char *length_text, cli_session *out);
-void cli_session_free(cli_session *s);
-
-/* Opens speech with the shipped voices, printing the reason on failure. */
-coach_rc cli_open_speech(speech **out);
-
-/* The voice the offline commands use when a routine does not set one. */
-voice_settings cli_default_voice(void);
-
-/* Prints every diagnostic of d to stderr, one "FILE:LINE: message" a line. */
-void cli_print_diag(const coach_diag *d);
+/* The one symbol coach-offline.so exports: runs the offline command cmd (one of the entries
+ * above; dispatched by cmd->name) with argv[0] its name, and returns the exit status.
+ * version is the caller's COACH_VERSION: a module from another version refuses, because
+ * cli_command's layout is only promised within one build. */
+#define CLI_OFFLINE_ENTRY "coach_offline_run"
+typedef int cli_offline_run_fn(const char *version, const cli_command *cmd, int argc,
+                               char **argv);
 
 #endif

@@ -1,9 +1,9 @@
 /* coach check FILE... — validate routine files without playing them. */
 #include <stdio.h>
 
-#include "cli.h"
+#include "offline.h"
 
-static int run_check(const cli_command *self, int argc, char **argv)
+int cli_run_check(const cli_command *self, int argc, char **argv)
 {
   if(argc < 2)
     return cli_usage(self);
@@ -24,10 +24,3 @@ static int run_check(const cli_command *self, int argc, char **argv)
     fprintf(stderr, "coach: %d of %d files have problems\n", bad, argc - 1);
   return bad ? 1 : 0;
 }
-
-const cli_command cli_cmd_check = {
-    .name = "check",
-    .args = "FILE...",
-    .help = "check routine files and print every problem with its line",
-    .run = run_check,
-};

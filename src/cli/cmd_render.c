@@ -2,11 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "offline.h"
 #include "render.h"
 #include "score.h"
 
-static int run_render(const cli_command *self, int argc, char **argv)
+int cli_run_render(const cli_command *self, int argc, char **argv)
 {
   const char *name = NULL, *length_text = NULL, *out = NULL;
   for(int i = 1; i < argc; i++) {
@@ -44,10 +44,3 @@ static int run_render(const cli_command *self, int argc, char **argv)
   cli_session_free(&ses);
   return status;
 }
-
-const cli_command cli_cmd_render = {
-    .name = "render",
-    .args = "ROUTINE [LENGTH] -o FILE",
-    .help = "write a whole session to a .wav, .flac or .ogg file",
-    .run = run_render,
-};

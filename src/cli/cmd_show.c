@@ -2,7 +2,7 @@
  * plays, so a routine can be checked before lying down with it. */
 #include <stdio.h>
 
-#include "cli.h"
+#include "offline.h"
 #include "score.h"
 
 static const char *cue_description(const cue *c)
@@ -56,7 +56,7 @@ static void print_timeline(const timeline *t)
   }
 }
 
-static int run_show(const cli_command *self, int argc, char **argv)
+int cli_run_show(const cli_command *self, int argc, char **argv)
 {
   if(argc < 2 || argc > 3)
     return cli_usage(self);
@@ -68,10 +68,3 @@ static int run_show(const cli_command *self, int argc, char **argv)
   cli_session_free(&ses);
   return 0;
 }
-
-const cli_command cli_cmd_show = {
-    .name = "show",
-    .args = "ROUTINE [LENGTH]",
-    .help = "print the session's timeline: when each cue starts and what it says",
-    .run = run_show,
-};

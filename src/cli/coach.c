@@ -1,4 +1,5 @@
-/* coach — the command a user types: offline commands run here, the rest are sent to coachd. */
+/* coach — the command a user types: the daemon commands are sent to coachd (client.c), the
+ * offline ones run in coach-offline.so, loaded on demand (offline_load.c; cli.h says why). */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,20 +1,14 @@
 /* What the offline commands (render, show, check) share: finding and loading routines,
- * opening speech. */
+ * opening speech. Part of coach-offline.so (offline.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
 #include "config.h"
+#include "offline.h"
 #include "paths.h"
 #include "score.h"
-
-int cli_usage(const cli_command *cmd)
-{
-  fprintf(stderr, "usage: coach %s %s\n", cmd->name, cmd->args);
-  return 2;
-}
 
 void cli_print_diag(const coach_diag *d)
 {

@@ -134,6 +134,26 @@ coach_rc paths_default_config(char *buf, size_t len)
   return data_entry("coach.ini", buf, len);
 }
 
+coach_rc paths_offline_module(char *buf, size_t len)
+{
+  char self[PATHS_MAX], beside[PATHS_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  char *slash;
+  if(n > 0 && n < (ssize_t)sizeof(self) - 1) { /* filling the buffer may mean cut short */
+    self[n] = '\0';
+    slash = strrchr(self, '/');
+    if(slash) {
+      *slash = '\0';
+      /* Beside the program first: a build tree's coach must run its own build of the
+       * commands, even when another version is installed. */
+      if(put(beside, sizeof(beside), "%s/%s", self, COACH_OFFLINE_MODULE_NAME) == COACH_OK &&
+         path_exists(beside))
+        return put(buf, len, "%s", beside);
+    }
+  }
+  return put(buf, len, "%s", COACH_OFFLINE_MODULE);
+}
+
 coach_rc paths_socket(char *buf, size_t len)
 {
   char path[PATHS_MAX];

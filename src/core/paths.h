@@ -9,8 +9,8 @@
  *
  * Every function writes into a caller's buffer and returns COACH_OK, or COACH_E_LIMIT when the
  * path does not fit, or COACH_E_NOTFOUND when nothing suitable exists (e.g. no
- * XDG_RUNTIME_DIR and no HOME). Pure apart from reading the environment and stat(); any
- * thread.
+ * XDG_RUNTIME_DIR and no HOME). Pure apart from reading the environment, /proc/self/exe and
+ * stat(); any thread.
  */
 #ifndef COACH_PATHS_H
 #define COACH_PATHS_H
@@ -40,6 +40,10 @@ coach_rc paths_user_config(char *buf, size_t len);
 /* The installed default coach.ini: DATA/coach.ini, else DATA/config/coach.ini (need not
  * exist). */
 coach_rc paths_default_config(char *buf, size_t len);
+/* The module holding coach's offline commands (render, show, check): coach-offline.so beside
+ * the running program when there is one (a build tree), else the installed
+ * LIBDIR/coach/coach-offline.so (need not exist). */
+coach_rc paths_offline_module(char *buf, size_t len);
 /* $COACH_SOCKET, else $XDG_RUNTIME_DIR/coach/socket, else /tmp/coach-UID/socket.
  * XDG_RUNTIME_DIR and XDG_CONFIG_HOME are used only when absolute (the XDG rules say to
  * ignore relative ones). The /tmp fallback is a predictable name in a shared folder: whoever

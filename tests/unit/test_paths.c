@@ -122,6 +122,13 @@ static void test_socket(void)
   unsetenv("COACH_SOCKET");
 }
 
+/* No coach-offline.so beside this test program (it is in the build tree's top folder, beside
+ * coach): the installed path. The build-tree case is tests/cli/test_offline_module.sh. */
+static void test_offline_module(void)
+{
+  EXPECT(paths_offline_module, COACH_OFFLINE_MODULE);
+}
+
 /* A buffer too small: COACH_E_LIMIT, buffer untouched. */
 static void test_small_buffer(void)
 {
@@ -131,6 +138,7 @@ static void test_small_buffer(void)
   CHECK(paths_voices(buf, sizeof(buf)) == COACH_E_LIMIT);
   CHECK(paths_shipped_routines(buf, sizeof(buf)) == COACH_E_LIMIT);
   CHECK(paths_default_config(buf, sizeof(buf)) == COACH_E_LIMIT);
+  CHECK(paths_offline_module(buf, sizeof(buf)) == COACH_E_LIMIT);
   setenv("COACH_SOCKET", "/run/x/socket", 1);
   CHECK(paths_socket(buf, sizeof(buf)) == COACH_E_LIMIT);
   CHECK(!strcmp(buf, "keep"));
@@ -164,6 +172,7 @@ int main(void)
   test_data_dir();
   test_user();
   test_socket();
+  test_offline_module();
   test_small_buffer();
   nftw(tmp_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
   return check_done();
