@@ -470,13 +470,21 @@ static bool short_of_fds(void)
   return short_of;
 }
 
-static void set_no_device(char *why, size_t why_len)
+/* Says so and returns true when the process is out of descriptors: PortAudio's own text for
+ * that case ("Illegal combination of I/O devices", or no device at all) would mislead. */
+static bool explain_fd_shortage(char *why, size_t why_len)
 {
   struct rlimit rl;
-  if(short_of_fds() && getrlimit(RLIMIT_NOFILE, &rl) == 0)
-    coach_why(why, why_len, "cannot open the audio device: out of file descriptors (the limit is "
+  if(!short_of_fds() || getrlimit(RLIMIT_NOFILE, &rl) != 0)
+    return false;
+  coach_why(why, why_len, "cannot open the audio device: out of file descriptors (the limit is "
             "%llu; close some connections or raise `ulimit -n`)", (unsigned long long)rl.rlim_cur);
-  else
+  return true;
+}
+
+static void set_no_device(char *why, size_t why_len)
+{
+  if(!explain_fd_shortage(why, why_len))
     coach_why(why, why_len, NO_DEVICE_MSG);
 }
 
@@ -579,12 +587,7 @@ coach_rc audio_out_open(const char *device, int rate, int period_ms, size_t ring
                         paPrimeOutputBuffersUsingStreamCallback, cb_stream, ao);
   }
   if(err != paNoError) {
-    struct rlimit rl;
-    if(short_of_fds() && getrlimit(RLIMIT_NOFILE, &rl) == 0) /* PortAudio's text would mislead */
-      coach_why(why, why_len, "cannot open audio device \"%s\": out of file descriptors (the "
-                "limit is %llu; close some connections or raise `ulimit -n`)", info->name,
-                (unsigned long long)rl.rlim_cur);
-    else
+    if(!explain_fd_shortage(why, why_len))
       coach_why(why, why_len, "cannot open audio device \"%s\" for %d Hz float audio: %s",
                 info->name, rate, pa_text(err));
     ring_free(ao->ring);
