@@ -22,8 +22,8 @@
  * logging; it talks to the other threads only through the ring and atomics.
  *
  * Playback control is carried out inside the callback, so it acts on what is being heard
- * now, not on what is queued: pause fades out over 10 ms and then plays silence without
- * consuming the ring (the position is kept); play fades in over 10 ms; stop is pause that
+ * now, not on what is queued: pause fades out over 5 ms and then plays silence without
+ * consuming the ring (the position is kept); play fades in over 5 ms; stop is pause that
  * the caller can tell apart (the session is over); flush fades out over 5 ms and drops what
  * was queued. All fades are linear; volume changes glide (5 ms time constant), so nothing
  * clicks.
@@ -114,7 +114,7 @@ coach_rc audio_out_open(const char *device, int rate, int period_ms, size_t ring
 coach_rc audio_out_start(audio_out *ao, audio_out_state initial, char *why, size_t why_len);
 
 /* main: stops and closes the stream and frees ao (NULL is fine). The producer must have
- * stopped touching ao. Fades out first when the stream still runs (10 ms, plus the device
+ * stopped touching ao. Fades out first when the stream still runs (5 ms, plus the device
  * latency for the silence to play out: ~30 ms in all). Never waits more than ~0.7 s: a
  * server that hangs (stopped, not dead) would block PortAudio's close forever, so the close
  * finishes on a background thread when the server comes back or dies, and until then

@@ -2,7 +2,7 @@
  *
  * One thread (started by player_new) does everything with effects on sound: it owns the
  * speech worker (eSpeak NG runs in a child process, so a text that crashes it cannot take
- * coachd down; speech_worker.h), opens and closes the PortAudio stream, builds
+ * coachd down; speech_worker.h; the process runs only while lines are spoken), opens and closes the PortAudio stream, builds
  * each session's score, and mixes it ahead of the play position into the stream's ring with
  * the same mixer `coach render` uses. The PortAudio callback only copies from that ring.
  *
