@@ -77,7 +77,7 @@ struct player {
   char last_error[512];
   int volume;
   int64_t next_frame;   /* timeline frame the next mixed block starts at */
-  int64_t resident_to;   /* the session's lines are resident up to this frame */
+  int64_t resident_from, resident_to; /* the span whose lines are resident */
   uint64_t written;     /* frames written into the ring since it was opened */
   uint64_t base_ring;   /* ring position ... */
   int64_t base_tl;      /* ... that plays this timeline frame (moved by skip) */
@@ -281,31 +281,35 @@ static void produce(player *p)
   }
 }
 
-/* Keeps the lines of the next PLAYER_SPEECH_WINDOW_S resident from `from` on, speaking
- * again those that were let go, and lets go of the others. Runs when the mix comes within
- * PLAYER_REFILL_S of the end of what is resident, or when a skip jumps past it. */
-static void keep_speech_resident(player *p, int64_t from, bool force)
+static int64_t speech_window(void)
 {
-  int64_t window = timeline_ms_to_frames(PLAYER_SPEECH_WINDOW_S * 1000, SCORE_RATE);
+  return timeline_ms_to_frames(PLAYER_SPEECH_WINDOW_S * 1000, SCORE_RATE);
+}
+
+/* Keeps the lines heard within PLAYER_SPEECH_WINDOW_S of `from` resident, speaking again
+ * those that were let go, and lets go of the others. Does nothing while `from` lies in the
+ * resident span with PLAYER_REFILL_S to spare: a tick moving on, or a skip within the span. */
+static void keep_speech_resident(player *p, int64_t from)
+{
   int64_t margin = timeline_ms_to_frames(PLAYER_REFILL_S * 1000, SCORE_RATE);
-  if(!p->sc || (!force && from + margin < p->resident_to))
+  if(!p->sc || (from >= p->resident_from && from + margin < p->resident_to))
     return;
   char why[512] = "";
-  score_release(p->sc, from, from + window);
-  coach_rc rc = score_fill(&p->spk, p->sc, from, from + window, why, sizeof(why));
+  int64_t to = from + speech_window();
+  score_release(p->sc, from, to);
+  coach_rc rc = score_fill(&p->spk, p->sc, from, to, why, sizeof(why));
   speech_worker_rest(p->sw);
   if(rc) /* the line stays silent; the session goes on */
     log_msg(LVL_ERROR, "%s", why[0] ? why : coach_rc_str(rc));
-  p->resident_to = from + window;
+  p->resident_from = from;
+  p->resident_to = to;
 }
 
 static void tick(player *p)
 {
   if(!p->ao)
     return;
-  keep_speech_resident(p, p->next_frame, false);
-  if(!p->ao)
-    return;
+  keep_speech_resident(p, p->next_frame);
   produce(p);
   if(p->end_marked && audio_out_drained(p->ao)) {
     log_msg(LVL_INFO, "session %s finished", p->routine_name[0] ? p->routine_name : "(say)");
@@ -380,9 +384,8 @@ static coach_rc do_start(player *p, request *rq)
 
   voice_settings voice = p->opt.voice;
   score *sc = NULL;
-  int64_t window = timeline_ms_to_frames(PLAYER_SPEECH_WINDOW_S * 1000, SCORE_RATE);
-  rc = score_build_window(&p->spk, &voice, rq->routine, rq->length_ms, window, &sc, rq->why,
-                          sizeof(rq->why));
+  rc = score_build_window(&p->spk, &voice, rq->routine, rq->length_ms, speech_window(), &sc,
+                          rq->why, sizeof(rq->why));
   if(rc) {
     close_session(p, PLAYER_STOPPED, NULL);
     snprintf(p->last_error, sizeof(p->last_error), "%s", rq->why);
@@ -400,7 +403,8 @@ static coach_rc do_start(player *p, request *rq)
     return COACH_E_NOMEM;
   }
   p->sc = sc;
-  p->resident_to = window;
+  p->resident_from = 0;
+  p->resident_to = speech_window();
   p->state = PLAYER_PLAYING;
   p->last_error[0] = '\0';
   snprintf(p->routine_name, sizeof(p->routine_name), "%s", rq->routine->name);
@@ -503,10 +507,7 @@ static coach_rc do_skip(player *p, request *rq)
     return COACH_OK;
   }
   int64_t target = t->steps[step + 1].start;
-  /* Before the jump, while the old position still plays: the new one's lines. */
-  if(target < p->next_frame || target + timeline_ms_to_frames(PLAYER_REFILL_S * 1000,
-                                                              SCORE_RATE) >= p->resident_to)
-    keep_speech_resident(p, target, true);
+  keep_speech_resident(p, target); /* before the jump, while the old position still plays */
   p->flush_ticket = audio_out_flush(p->ao);
   p->flushing = true;
   p->base_ring = p->written;
@@ -600,13 +601,10 @@ static void keep_playing(void *ctx)
     produce(p);
 }
 
-static void log_speech_worker(void *ctx, const char *message)
+static void log_speech_worker(void *ctx, bool trouble, const char *message)
 {
   (void)ctx;
-  /* A worker starts for every burst of speech (it rests in between): routine, not news. */
-  size_t n = strlen(message);
-  bool expected = n > 8 && !strcmp(message + n - 8, " started");
-  log_msg(expected ? LVL_DEBUG : LVL_WARN, "%s", message);
+  log_msg(trouble ? LVL_WARN : LVL_DEBUG, "%s", message);
 }
 
 static coach_rc engine_init(player *p)

@@ -1,7 +1,7 @@
 #include "score.h"
 
-#include <stdio.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,42 +138,42 @@ coach_rc score_build_window(const speaker *sp, const voice_settings *base, const
   return COACH_OK;
 }
 
-/* Marks in need[] the clips of speech cues that sound within [from, to). */
-static void clips_needed(const score *s, int64_t from, int64_t to, bool *need)
+/* One pass over the cues: per clip, the text it says (NULL for a `say` line, which has no
+ * cue) and whether it sounds within [from, to). The caller frees *text; need is inside it. */
+static coach_rc clip_uses(const score *s, int64_t from, int64_t to, const char ***text,
+                          bool **need)
 {
+  size_t n = (size_t)s->clips.count;
+  *text = calloc(n, sizeof(**text) + sizeof(**need));
+  if(!*text)
+    return COACH_E_NOMEM;
+  *need = (bool *)(*text + n);
   const timeline *t = s->timeline;
   for(size_t i = 0; i < t->n_cues; i++) {
     const cue *c = &t->cues[i];
-    if(c->kind == CUE_SPEECH && c->clip >= 0 && c->clip < s->clips.count &&
-       c->start < to && c->start + c->frames > from)
-      need[c->clip] = true;
+    if(c->kind != CUE_SPEECH || c->clip < 0 || c->clip >= s->clips.count)
+      continue;
+    (*text)[c->clip] = c->text;
+    if(c->start < to && c->start + c->frames > from)
+      (*need)[c->clip] = true;
   }
-}
-
-static const char *text_of(const score *s, int clip_id)
-{
-  const timeline *t = s->timeline;
-  for(size_t i = 0; i < t->n_cues; i++)
-    if(t->cues[i].kind == CUE_SPEECH && t->cues[i].clip == clip_id)
-      return t->cues[i].text;
-  return NULL;
+  return COACH_OK;
 }
 
 coach_rc score_fill(const speaker *sp, score *s, int64_t from, int64_t to, char *why,
                     size_t why_len)
 {
+  const char **text;
+  bool *need;
   if(s->clips.count == 0)
     return COACH_OK;
-  bool *need = calloc((size_t)s->clips.count, sizeof(*need));
-  if(!need)
+  if(clip_uses(s, from, to, &text, &need))
     return COACH_E_NOMEM;
-  clips_needed(s, from, to, need);
   coach_rc rc = COACH_OK;
   bool voice_set = false;
   for(int id = 0; id < s->clips.count && !rc; id++) {
     clip *c = &s->clips.items[id];
-    const char *text = need[id] && !c->samples ? text_of(s, id) : NULL;
-    if(!text)
+    if(!need[id] || c->samples || !text[id])
       continue;
     if(!voice_set) { /* a fresh worker, or a `say` in between, may speak otherwise */
       rc = sp->set_voice(sp->ctx, &s->voice, why, why_len);
@@ -183,9 +183,9 @@ coach_rc score_fill(const speaker *sp, score *s, int64_t from, int64_t to, char 
     }
     float *samples = NULL;
     int64_t n = 0;
-    rc = sp->synth(sp->ctx, text, &samples, &n);
+    rc = sp->synth(sp->ctx, text[id], &samples, &n);
     if(rc) {
-      snprintf(why, why_len, "could not speak \"%.60s\" again: %s", text,
+      snprintf(why, why_len, "could not speak \"%.60s\" again: %s", text[id],
                sp->last_error(sp->ctx));
       break;
     }
@@ -212,26 +212,24 @@ coach_rc score_fill(const speaker *sp, score *s, int64_t from, int64_t to, char 
       break;
     }
   }
-  free(need);
+  free(text);
   return rc;
 }
 
 void score_release(score *s, int64_t from, int64_t to)
 {
-  if(s->clips.count == 0)
-    return;
-  bool *need = calloc((size_t)s->clips.count, sizeof(*need));
-  if(!need)
+  const char **text;
+  bool *need;
+  if(s->clips.count == 0 || clip_uses(s, from, to, &text, &need))
     return; /* keeping memory is always safe */
-  clips_needed(s, from, to, need);
   for(int id = 0; id < s->clips.count; id++) {
     clip *c = &s->clips.items[id];
-    if(!need[id] && c->samples && text_of(s, id)) { /* `say` lines have no cue: kept */
+    if(!need[id] && c->samples && text[id]) { /* `say` lines have no cue: kept */
       free(c->samples);
       c->samples = NULL;
     }
   }
-  free(need);
+  free(text);
 }
 
 coach_rc score_add_line(const speaker *sp, score *s, const char *text, int *clip_id, char *why,

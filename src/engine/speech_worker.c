@@ -77,10 +77,10 @@ typedef enum exchange {
   XCH_NOMEM,   /* no room here for the reply */
 } exchange;
 
-static void tell(const speech_worker *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void news(const speech_worker *w, bool trouble, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static void tell(const speech_worker *w, const char *fmt, ...)
+static void news(const speech_worker *w, bool trouble, const char *fmt, ...)
 {
   char line[640];
   va_list ap;
@@ -89,7 +89,7 @@ static void tell(const speech_worker *w, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(line, sizeof(line), fmt, ap);
   va_end(ap);
-  w->log(w->log_ctx, line);
+  w->log(w->log_ctx, trouble, line);
 }
 
 static int64_t now_ms(void)
@@ -337,7 +337,7 @@ static coach_rc start_worker(speech_worker *w, bool *died, char *why, size_t why
     if(!x && voice_rc) {
       /* It worked before (a voice file since removed?): speak with the defaults rather than
        * not at all; the next set_voice chooses again. */
-      tell(w, "the new speech worker cannot take the voice again (%s): using the default",
+      news(w, true, "the new speech worker cannot take the voice again (%s): using the default",
            msg);
       w->has_voice = false;
     }
@@ -394,7 +394,7 @@ static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint3
       close(w->fd);
       w->fd = -1;
       w->pid = -1;
-      tell(w, "speech worker %d %s while idle; starting a new one", pid, how);
+      news(w, true, "speech worker %d %s while idle; starting a new one", pid, how);
     }
   }
   for(int attempt = 1;; attempt++) {
@@ -402,12 +402,12 @@ static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint3
       bool died;
       coach_rc rc = start_worker(w, &died, why, why_len);
       if(rc) {
-        tell(w, "%s%s", why, died && attempt == 1 ? "; trying once more with a new worker" : "");
+        news(w, true, "%s%s", why, died && attempt == 1 ? "; trying once more with a new worker" : "");
         if(died && attempt == 1)
           continue;
         return rc;
       }
-      tell(w, "speech worker %d started", (int)w->pid);
+      news(w, false, "speech worker %d started", (int)w->pid);
     }
     coach_rc rc = COACH_E_SPEECH;
     int64_t deadline = now_ms() + w->timeout_ms;
@@ -424,19 +424,19 @@ static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint3
     case XCH_TIMEOUT:
       coach_why(why, why_len, "speech synthesis did not finish within %.1f s on this %s; %s",
               w->timeout_ms / 1000.0, subject, outcome);
-      tell(w, "speech worker %d did not answer within %.1f s while %s: killed it; %s", pid,
+      news(w, true, "speech worker %d did not answer within %.1f s while %s: killed it; %s", pid,
            w->timeout_ms / 1000.0, what, outcome);
       return COACH_E_SPEECH;
     case XCH_BAD:
       coach_why(why, why_len, "the speech worker sent a malformed answer; %s", outcome);
-      tell(w, "speech worker %d sent a malformed answer while %s: killed it; %s", pid, what,
+      news(w, true, "speech worker %d sent a malformed answer while %s: killed it; %s", pid, what,
            outcome);
       return COACH_E_SPEECH;
     case XCH_NOMEM:
       coach_why(why, why_len, "out of memory for the speech worker's answer");
       return COACH_E_NOMEM;
     default: /* XCH_DEAD: retried once, on a fresh worker */
-      tell(w, "speech worker %d %s while %s; %s", pid, how, what,
+      news(w, true, "speech worker %d %s while %s; %s", pid, how, what,
            attempt == 1 ? "trying once more with a new worker" : outcome);
       if(attempt == 1)
         continue;

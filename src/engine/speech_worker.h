@@ -39,6 +39,7 @@
 #ifndef COACH_SPEECH_WORKER_H
 #define COACH_SPEECH_WORKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -53,9 +54,11 @@
 typedef struct speech_worker speech_worker;
 
 /* Receives one line about the worker's life ("speech worker 1234 was killed by signal 6
- * (Aborted) while speaking \"s's'...\"; starting a new one"), for the caller's log. Called on
- * the thread making the request. */
-typedef void (*speech_worker_log_fn)(void *ctx, const char *message);
+ * (Aborted) while speaking \"s's'...\"; starting a new one"), for the caller's log. trouble:
+ * false for the routine news of a worker starting (it starts for every burst of speech when
+ * the caller rests it), true for everything that went wrong. Called on the thread making the
+ * request. */
+typedef void (*speech_worker_log_fn)(void *ctx, bool trouble, const char *message);
 
 /* Starts a worker (voices_dir and mix_rate as for speech_open()) and waits until its eSpeak
  * NG is initialised. On failure *out is untouched, why says what went wrong (speech_open's

@@ -48,9 +48,10 @@ static float peak_of(const float *x, int64_t n)
 static char logged[8][640];
 static int n_logged;
 
-static void keep_log(void *ctx, const char *message)
+static void keep_log(void *ctx, bool trouble, const char *message)
 {
   (void)ctx;
+  (void)trouble;
   printf("  worker log: %s\n", message);
   if(n_logged < 8)
     snprintf(logged[n_logged], sizeof(logged[0]), "%s", message);
