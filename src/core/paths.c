@@ -134,7 +134,9 @@ coach_rc paths_default_config(char *buf, size_t len)
   return data_entry("coach.ini", buf, len);
 }
 
-coach_rc paths_offline_module(char *buf, size_t len)
+/* NAME beside the running program when there is one, else the installed path. */
+static coach_rc beside_or_installed(const char *name, const char *installed, char *buf,
+                                   size_t len)
 {
   char self[PATHS_MAX], beside[PATHS_MAX];
   ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -144,14 +146,26 @@ coach_rc paths_offline_module(char *buf, size_t len)
     slash = strrchr(self, '/');
     if(slash) {
       *slash = '\0';
-      /* Beside the program first: a build tree's coach must run its own build of the
-       * commands, even when another version is installed. */
-      if(put(beside, sizeof(beside), "%s/%s", self, COACH_OFFLINE_MODULE_NAME) == COACH_OK &&
-         path_exists(beside))
+      /* Beside the program first: a build tree's program must run its own build of its
+       * parts, even when another version is installed. */
+      if(put(beside, sizeof(beside), "%s/%s", self, name) == COACH_OK && path_exists(beside))
         return put(buf, len, "%s", beside);
     }
   }
-  return put(buf, len, "%s", COACH_OFFLINE_MODULE);
+  return put(buf, len, "%s", installed);
+}
+
+coach_rc paths_offline_module(char *buf, size_t len)
+{
+  return beside_or_installed(COACH_OFFLINE_MODULE_NAME, COACH_OFFLINE_MODULE, buf, len);
+}
+
+coach_rc paths_speech_worker(char *buf, size_t len)
+{
+  const char *env = env_nonempty("COACH_SPEECH_WORKER");
+  if(env)
+    return put(buf, len, "%s", env);
+  return beside_or_installed(COACH_SPEECH_WORKER_NAME, COACH_SPEECH_WORKER, buf, len);
 }
 
 coach_rc paths_socket(char *buf, size_t len)

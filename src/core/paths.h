@@ -5,6 +5,8 @@
  *   COACH_DATA_DIR   a folder holding routines/ (or config/routines/) and voices/;
  *                    default: the installed share/coach, else the source tree it was built from
  *   COACH_SOCKET     the control socket; default $XDG_RUNTIME_DIR/coach/socket
+ *   COACH_SPEECH_WORKER  coachd's speech worker program; default coach-speech beside the
+ *                    running program (a build tree), else LIBEXECDIR/coach/coach-speech
  *   XDG_CONFIG_HOME  user config, default ~/.config: coach/coach.ini and coach/routines/
  *
  * Every function writes into a caller's buffer and returns COACH_OK, or COACH_E_LIMIT when the
@@ -44,6 +46,10 @@ coach_rc paths_default_config(char *buf, size_t len);
  * the running program when there is one (a build tree), else the installed
  * LIBDIR/coach/coach-offline.so (need not exist). */
 coach_rc paths_offline_module(char *buf, size_t len);
+/* coachd's speech worker program (speech_worker.h): $COACH_SPEECH_WORKER, else coach-speech
+ * beside the running program when there is one (a build tree), else the installed
+ * LIBEXECDIR/coach/coach-speech (need not exist). */
+coach_rc paths_speech_worker(char *buf, size_t len);
 /* $COACH_SOCKET, else $XDG_RUNTIME_DIR/coach/socket, else /tmp/coach-UID/socket.
  * XDG_RUNTIME_DIR and XDG_CONFIG_HOME are used only when absolute (the XDG rules say to
  * ignore relative ones). The /tmp fallback is a predictable name in a shared folder: whoever

@@ -5,10 +5,11 @@
  * thread (player.c) owns speech and the audio stream. Signals are blocked in every thread
  * and read through the signalfd, so no code runs in a signal handler.
  *
- * Processes: eSpeak NG never runs in coachd. The engine thread starts coachd again as a
- * speech worker (`coachd --speech-worker FD RATE [VOICES_DIR]`, speech_worker.h) and talks
- * to it over a socketpair; when a text crashes the worker, only that text is refused. The
- * engine thread restarts and reaps workers itself (waitpid): no SIGCHLD handler.
+ * Processes: eSpeak NG never runs in coachd. The engine thread starts coach's speech worker,
+ * coach-speech (speech_worker.h; beside coachd in a build tree, else in LIBEXECDIR/coach),
+ * and talks to it over a socketpair; when a text crashes the worker, only that text is
+ * refused. The engine thread restarts and reaps workers itself (waitpid): no SIGCHLD
+ * handler. Without a usable worker coachd still runs, and start and say say why they fail.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,7 +27,6 @@
 #include "log.h"
 #include "paths.h"
 #include "sdnotify.h"
-#include "speech_worker.h"
 
 static void usage(FILE *to)
 {
@@ -204,11 +204,6 @@ static int run(daemon_ctx *d, int sfd, int wake)
 
 int main(int argc, char **argv)
 {
-  /* coachd re-executed as its own speech worker (player.c, speech_worker.h): nothing else. */
-  int worker_status = speech_worker_main(argc, argv);
-  if(worker_status >= 0)
-    return worker_status;
-
   static const struct option longopts[] = {
       {"config", required_argument, NULL, 'c'}, {"socket", required_argument, NULL, 's'},
       {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},

@@ -67,7 +67,8 @@ struct player {
   player_options opt;
   char device[256];
   char voices_dir[4096];
-  speech_worker *sw;    /* eSpeak NG runs in this worker process, never in coachd */
+  speech_worker *sw;    /* eSpeak NG runs in this worker process, never in coachd; NULL
+                           while the worker program cannot run (speech_ready tries again) */
   speaker spk;          /* score's view of sw */
   bool pa_ready;        /* audio_out_init succeeded and nothing since asks for a reinit */
   audio_out *ao;        /* open while a session (or a lone `say`) plays */
@@ -367,11 +368,19 @@ static void premix_opening(player *p, int64_t until)
   }
 }
 
+static coach_rc speech_ready(player *p, char *why, size_t why_len);
+
 static coach_rc do_start(player *p, request *rq)
 {
+  /* Before any sound: a session that cannot speak would play its chime and stop. */
+  coach_rc rc = speech_ready(p, rq->why, sizeof(rq->why));
+  if(rc) {
+    snprintf(p->last_error, sizeof(p->last_error), "%s", rq->why);
+    return rc;
+  }
   if(p->ao)
     close_session(p, PLAYER_STOPPED, NULL);
-  coach_rc rc = open_stream(p, rq->why, sizeof(rq->why));
+  rc = open_stream(p, rq->why, sizeof(rq->why));
   if(!rc) {
     /* The device's first buffers are the chime's first ms: the first sound need not wait
      * for the rest of it (~10 ms to mix), let alone the session's speech. */
@@ -473,6 +482,9 @@ static coach_rc say_alone(player *p, request *rq)
 
 static coach_rc do_say(player *p, request *rq)
 {
+  coach_rc rc = speech_ready(p, rq->why, sizeof(rq->why));
+  if(rc)
+    return rc;
   if(!p->sc)
     return say_alone(p, rq);
   if(p->n_overlays >= OVERLAYS_MAX)
@@ -480,7 +492,7 @@ static coach_rc do_say(player *p, request *rq)
                 "%d lines are already waiting to be said; try again in a moment",
                 OVERLAYS_MAX);
   int id;
-  coach_rc rc = score_add_line(&p->spk, p->sc, rq->text, &id, rq->why, sizeof(rq->why));
+  rc = score_add_line(&p->spk, p->sc, rq->text, &id, rq->why, sizeof(rq->why));
   if(rc)
     return rc;
   /* It joins the mix where mixing is now: heard after what is already queued. */
@@ -607,22 +619,52 @@ static void log_speech_worker(void *ctx, bool trouble, const char *message)
   log_msg(trouble ? LVL_WARN : LVL_DEBUG, "%s", message);
 }
 
-static coach_rc engine_init(player *p)
+/* Opens the speech worker (its program, found by paths_speech_worker(), then held open for
+ * the life of coachd) with the daemon's voice. *voice_failed: it ran, and refused the voice. */
+static coach_rc open_speech(player *p, bool *voice_failed, char *why, size_t why_len)
 {
-  coach_rc rc = speech_worker_open(p->voices_dir[0] ? p->voices_dir : NULL, SCORE_RATE, &p->sw,
-                                   p->init_why, sizeof(p->init_why));
+  speech_worker *sw = NULL;
+  *voice_failed = false;
+  coach_rc rc = speech_worker_open(NULL, p->voices_dir[0] ? p->voices_dir : NULL, SCORE_RATE,
+                                   &sw, why, why_len);
   if(rc)
     return rc;
-  speech_worker_set_log(p->sw, log_speech_worker, NULL);
-  speech_worker_set_wait(p->sw, keep_playing, p);
-  p->spk = speaker_worker(p->sw);
-  rc = speech_worker_set_voice(p->sw, &p->opt.voice, p->init_why, sizeof(p->init_why));
+  speech_worker_set_log(sw, log_speech_worker, NULL);
+  speech_worker_set_wait(sw, keep_playing, p);
+  rc = speech_worker_set_voice(sw, &p->opt.voice, why, why_len);
   if(rc) {
-    speech_worker_close(p->sw);
-    p->sw = NULL;
+    *voice_failed = true;
+    speech_worker_close(sw);
     return rc;
   }
-  speech_worker_rest(p->sw); /* it could start and speak: enough until a line is needed */
+  speech_worker_rest(sw); /* it could start and speak: enough until a line is needed */
+  p->sw = sw;
+  p->spk = speaker_worker(sw);
+  return COACH_OK;
+}
+
+/* A worker program that was missing or unusable when coachd started (or since) is looked for
+ * again at every request that needs speech: installing or building it is enough, no restart. */
+static coach_rc speech_ready(player *p, char *why, size_t why_len)
+{
+  bool voice_failed;
+  if(p->sw)
+    return COACH_OK;
+  coach_rc rc = open_speech(p, &voice_failed, why, why_len);
+  if(rc)
+    log_msg(LVL_ERROR, "speech is unavailable: %s", why);
+  return rc;
+}
+
+static coach_rc engine_init(player *p)
+{
+  bool voice_failed;
+  coach_rc rc = open_speech(p, &voice_failed, p->init_why, sizeof(p->init_why));
+  if(rc && voice_failed)
+    return rc; /* a mistake in the settings: coachd does not start on those */
+  if(rc)
+    log_msg(LVL_ERROR, "speech is unavailable: %s; coachd runs on, and start and say will "
+            "fail until this is fixed", p->init_why);
   char why[512];
   p->pa_ready = audio_out_init(p->device, why, sizeof(why)) == COACH_OK;
   if(!p->pa_ready)

@@ -1,10 +1,11 @@
 /* player — live sessions: the engine thread that owns speech and the audio stream.
  *
  * One thread (started by player_new) does everything with effects on sound: it owns the
- * speech worker (eSpeak NG runs in a child process, so a text that crashes it cannot take
- * coachd down; speech_worker.h; the process runs only while lines are spoken), opens and closes the PortAudio stream, builds
- * each session's score, and mixes it ahead of the play position into the stream's ring with
- * the same mixer `coach render` uses. The PortAudio callback only copies from that ring.
+ * speech worker (eSpeak NG runs in a child process, coach-speech, so a text that crashes it
+ * cannot take coachd down; speech_worker.h; the process runs only while lines are spoken),
+ * opens and closes the PortAudio stream, builds each session's score, and mixes it ahead of
+ * the play position into the stream's ring with the same mixer `coach render` uses. The
+ * PortAudio callback only copies from that ring.
  *
  * The clock is the stream's frame counter: the position in the session is "frames taken from
  * the ring", mapped to the timeline. Pause, resume and stop act inside the callback (so they
@@ -76,7 +77,10 @@ typedef struct player_status {
 } player_status;
 
 /* Starts the engine thread; it initialises speech and PortAudio. On failure *out is untouched
- * and why says what to do. wake_fd is written to (8 bytes, eventfd style) on every change. */
+ * and why says what to do. wake_fd is written to (8 bytes, eventfd style) on every change.
+ * A speech worker program that is missing or unusable is no failure here: it is logged, and
+ * start and say fail with COACH_E_SPEECH and the reason (naming the program and what to do)
+ * until a request finds it usable. A voice the worker refuses is a failure. */
 coach_rc player_new(const player_options *opt, int wake_fd, player **out, char *why,
                     size_t why_len);
 

@@ -1,5 +1,6 @@
 #include "score.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,34 +8,15 @@
 
 /* ---- speakers ------------------------------------------------------------------------ */
 
-static coach_rc in_process_set_voice(void *ctx, const voice_settings *v, char *why,
-                                     size_t why_len)
-{
-  return speech_set_voice(ctx, v, why, why_len);
-}
-
-static coach_rc in_process_synth(void *ctx, const char *text, float **samples, int64_t *frames)
-{
-  return speech_synth(ctx, text, samples, frames);
-}
-
-static const char *in_process_last_error(const void *ctx)
-{
-  return speech_last_error(ctx);
-}
-
-speaker speaker_in_process(speech *sp)
-{
-  return (speaker){.ctx = sp, .set_voice = in_process_set_voice, .synth = in_process_synth,
-                   .last_error = in_process_last_error};
-}
+/* speaker_in_process() is in speaker_in_process.c: a program that speaks only through a
+ * worker (coachd) then links no eSpeak NG. */
 
 static coach_rc worker_set_voice(void *ctx, const voice_settings *v, char *why, size_t why_len)
 {
   return speech_worker_set_voice(ctx, v, why, why_len);
 }
 
-static coach_rc worker_synth(void *ctx, const char *text, float **samples, int64_t *frames)
+static coach_rc worker_synth(void *ctx, const char *text, int16_t **samples, int64_t *frames)
 {
   return speech_worker_synth(ctx, text, samples, frames);
 }
@@ -63,25 +45,18 @@ typedef struct speak_ctx {
 static coach_rc speak_into_clips(void *ctx, const char *text, int *clip_id, int64_t *frames)
 {
   speak_ctx *c = ctx;
-  float *samples = NULL;
+  int16_t *pcm = NULL;
   int64_t n = 0;
-  coach_rc rc = c->sp->synth(c->sp->ctx, text, &samples, &n);
+  /* Lines come in the order they are first heard, and do not overlap, so a line whose audio
+   * is not kept starts after keep_frames: the window that is kept covers the start. Of the
+   * others only the length is asked for: no clip is made, or carried from a worker. */
+  bool keep = c->held < c->keep_frames;
+  coach_rc rc = c->sp->synth(c->sp->ctx, text, keep ? &pcm : NULL, &n);
   if(rc) {
     snprintf(c->failed, sizeof(c->failed), "could not speak \"%.60s\": %s", text,
              c->sp->last_error(c->sp->ctx));
     return rc;
   }
-  /* Lines come in the order they are first heard, and do not overlap, so a line whose audio
-   * is dropped here starts after keep_frames: the window that is kept covers the start. */
-  int16_t *pcm = NULL;
-  if(c->held < c->keep_frames) {
-    pcm = clip_from_float(samples, n);
-    if(!pcm) {
-      free(samples);
-      return COACH_E_NOMEM;
-    }
-  }
-  free(samples);
   c->held += n;
   rc = clip_set_add(c->clips, pcm, n, clip_id);
   if(rc) {
@@ -181,9 +156,9 @@ coach_rc score_fill(const speaker *sp, score *s, int64_t from, int64_t to, char 
       if(rc)
         break;
     }
-    float *samples = NULL;
+    int16_t *pcm = NULL;
     int64_t n = 0;
-    rc = sp->synth(sp->ctx, text[id], &samples, &n);
+    rc = sp->synth(sp->ctx, text[id], &pcm, &n);
     if(rc) {
       snprintf(why, why_len, "could not speak \"%.60s\" again: %s", text[id],
                sp->last_error(sp->ctx));
@@ -194,23 +169,23 @@ coach_rc score_fill(const speaker *sp, score *s, int64_t from, int64_t to, char 
      * moves, and a line cut short is faded over its last 2 ms rather than clipped. */
     if(n > c->frames) {
       int64_t fade = c->frames < SCORE_RATE / 500 ? c->frames : SCORE_RATE / 500;
-      for(int64_t i = 0; i < fade; i++)
-        samples[c->frames - fade + i] *= (float)(fade - i) / (float)fade;
+      for(int64_t i = 0; i < fade; i++) {
+        int16_t *x = &pcm[c->frames - fade + i];
+        *x = (int16_t)lrintf((float)*x * (float)(fade - i) / (float)fade);
+      }
     }
-    if(n < c->frames) {
-      float *longer = realloc(samples, (size_t)c->frames * sizeof(*longer));
-      if(longer)
-        memset(longer + n, 0, (size_t)(c->frames - n) * sizeof(*longer));
-      else
-        free(samples);
-      samples = longer;
+    if(n != c->frames) {
+      int16_t *fit = realloc(pcm, (size_t)(c->frames > 0 ? c->frames : 1) * sizeof(*fit));
+      if(!fit) {
+        free(pcm);
+        rc = COACH_E_NOMEM;
+        break;
+      }
+      if(n < c->frames)
+        memset(fit + n, 0, (size_t)(c->frames - n) * sizeof(*fit));
+      pcm = fit;
     }
-    c->samples = samples ? clip_from_float(samples, c->frames) : NULL;
-    free(samples);
-    if(!c->samples) {
-      rc = COACH_E_NOMEM;
-      break;
-    }
+    c->samples = pcm;
   }
   free(text);
   return rc;

@@ -20,11 +20,13 @@
 #include "speech_worker.h"
 #include "timeline.h"
 
-/* Who speaks a score's lines: the calls of speech.h on some handle (ctx). */
+/* Who speaks a score's lines: the calls of speech.h on some handle (ctx). Clips come in the
+ * score's own 16-bit format (clip.h), which the score keeps as they are; synth with samples
+ * NULL gives a line's length alone (a line the score does not hold yet). */
 typedef struct speaker {
   void *ctx;
   coach_rc (*set_voice)(void *ctx, const voice_settings *v, char *why, size_t why_len);
-  coach_rc (*synth)(void *ctx, const char *text, float **samples, int64_t *frames);
+  coach_rc (*synth)(void *ctx, const char *text, int16_t **samples, int64_t *frames);
   const char *(*last_error)(const void *ctx); /* why the last synth failed */
 } speaker;
 

@@ -1,16 +1,26 @@
 /* speech — libespeak-ng and recorded clips in, normalised mono clips at the mix rate out.
  *
  * Pipeline for one line of text:
- *   recorded clip (libsndfile, mixed down)  or  eSpeak NG (16-bit PCM at its own rate)
- *   -> float -> trim leading/trailing near-silence (10 ms margins)
+ *   recorded clip (libsndfile, floats, mixed down)  or  eSpeak NG (16-bit PCM at its own rate)
+ *   -> trim leading/trailing near-silence (10 ms margins)
  *   -> resample to the mix rate (soxr, one whole clip at a time) -> peak-normalise
- *   (<= SPEECH_PEAK).
+ *   (<= SPEECH_PEAK) -> 16-bit, rounded to nearest.
  * Trimming happens before resampling so that soxr sees less data; normalising happens after,
- * because resampling can overshoot the input peak slightly.
+ * because resampling can overshoot the input peak slightly. The resampled clip is never held
+ * as floats: soxr runs twice over the trimmed input, once for the output's peak and once into
+ * 16 bits, through a small block, and the second pass can hand the clip on block by block
+ * (speech_synth_to) rather than fill a buffer. Resampling is cheap (~0.17 ms per second of
+ * speech, below); the floats were not (~190 KB per second of speech, held at the worker's
+ * busiest moment, beside a playing coachd).
+ *
+ * libsndfile is loaded (dlopen) only when a recorded clip is found: in coach-speech, which
+ * lives beside a playing coachd, it would otherwise map libsndfile and its seven codec
+ * libraries (~0.8 MB resident) for the clips most installations do not have.
  */
 #include "speech.h"
 #include "utf8.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
@@ -50,8 +60,8 @@ struct speech {
   int mix_rate;
   int espeak_rate; /* what espeak_Initialize returned: 22050 on Debian */
   pthread_t owner; /* the thread that opened it: the only one allowed to call eSpeak */
-  soxr_t resampler; /* espeak_rate -> mix_rate, reused (soxr_clear) for every clip; NULL when
-                       the rates are equal */
+  soxr_t resampler; /* eSpeak's 16-bit espeak_rate -> mix_rate, reused (soxr_clear) for
+                       every clip; NULL when the rates are equal */
 
   atomic_bool stop; /* set by speech_request_stop() from any thread */
 
@@ -141,12 +151,13 @@ static bool voice_name_ok(const char *name)
 
 /* ---- resampling -------------------------------------------------------------------- */
 
-/* Float mono resampler at HQ (20-bit; soxr's default for streams). Measured here for 4 s of
- * 22050 -> 48000 Hz: HQ 0.67 ms, MQ 0.88 ms, LQ 1.0 ms (soxr's HQ path is its best
- * optimised), so the cleanest passband short of VHQ is also the cheapest. */
-static soxr_t new_resampler(int in_rate, int out_rate, const char **err)
+/* Mono resampler to float at HQ (20-bit; soxr's default for streams), from 16-bit samples
+ * (in16) or floats. Measured here for 4 s of 22050 -> 48000 Hz: HQ 0.67 ms, MQ 0.88 ms, LQ
+ * 1.0 ms (soxr's HQ path is its best optimised), so the cleanest passband short of VHQ is
+ * also the cheapest. */
+static soxr_t new_resampler(int in_rate, int out_rate, bool in16, const char **err)
 {
-  soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+  soxr_io_spec_t io = soxr_io_spec(in16 ? SOXR_INT16_I : SOXR_FLOAT32_I, SOXR_FLOAT32_I);
   soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
   soxr_error_t e = NULL;
   soxr_t r = soxr_create(in_rate, out_rate, 1, &e, &io, &q, NULL);
@@ -155,34 +166,104 @@ static soxr_t new_resampler(int in_rate, int out_rate, const char **err)
   return r;
 }
 
-/* Resamples one whole clip: fed in blocks, then flushed, then reset for the next clip.
- * Blocks, not soxr_oneshot(): oneshot hands soxr the whole input at once, and soxr's input
- * FIFO then grows step by step — measured 75 GB of cumulative allocation and 0.4 s for a
- * 4-minute clip. Returns NULL or soxr's error. */
-static const char *resample(soxr_t r, const float *in, size_t n, float *out, size_t olen,
-                            size_t *produced)
-{
-  const size_t block = 16384;
-  size_t ipos = 0, opos = 0;
-  soxr_error_t err = NULL;
+/* The input of finish_clip(): n samples at rate, 16-bit (in16) or float. */
+typedef struct clip_in {
+  const void *samples;
+  bool in16;
+  size_t n;
+  int rate;
+} clip_in;
 
+static float in_at(const clip_in *in, size_t i)
+{
+  return in->in16 ? (float)((const int16_t *)in->samples)[i] / 32768.0f
+                  : ((const float *)in->samples)[i];
+}
+
+/* What finish_clip() does with each block of the clip at the mix rate: pass 1 measures it,
+ * pass 2 puts it into pcm, or hands it to sink. */
+typedef struct clip_out {
+  bool make;          /* pass 2 */
+  float peak;         /* pass 1: the largest magnitude seen */
+  int16_t *pcm;       /* pass 2: where the clip goes; NULL when it goes to sink */
+  speech_sink sink;
+  void *sink_ctx;
+  bool refused;       /* sink returned false: stop */
+  float gain, limit;
+  size_t done;
+} clip_out;
+
+#define CLIP_BLOCK 4096 /* floats of resampled output at a time */
+
+static void take_block(clip_out *o, const float *x, size_t n)
+{
+  int16_t blk[CLIP_BLOCK];
+  if(!o->make) {
+    for(size_t i = 0; i < n; i++)
+      if(fabsf(x[i]) > o->peak)
+        o->peak = fabsf(x[i]);
+    return;
+  }
+  int16_t *to = o->pcm ? o->pcm + o->done : blk;
+  for(size_t i = 0; i < n; i++) {
+    /* The clamp makes "peak <= limit" hold exactly despite float rounding in the product;
+     * then 16 bits, as clip_from_float() rounds. */
+    float v = x[i] * o->gain;
+    v = v > o->limit ? o->limit : v < -o->limit ? -o->limit : v;
+    v *= 32768.0f;
+    v = v > 32767.0f ? 32767.0f : v < -32768.0f ? -32768.0f : v;
+    to[i] = (int16_t)lrintf(v);
+  }
+  if(!o->pcm && n && !o->sink(o->sink_ctx, blk, (int64_t)n))
+    o->refused = true;
+}
+
+/* Feeds in (resampled by r, or as it is when r is NULL) to o, block by block, at most olen
+ * samples. Blocks, not soxr_oneshot(): oneshot hands soxr the whole input at once, and soxr's
+ * input FIFO then grows step by step — measured 75 GB of cumulative allocation and 0.4 s for
+ * a 4-minute clip. Returns NULL or soxr's error. */
+static const char *each_block(soxr_t r, const clip_in *in, int out_rate, size_t olen,
+                              clip_out *o)
+{
+  /* Input in blocks whose output fits the output block, so that soxr's FIFO stays small. */
+  const size_t size = in->in16 ? sizeof(int16_t) : sizeof(float);
+  size_t in_block = (size_t)((double)CLIP_BLOCK * in->rate / out_rate);
+  in_block = in_block > 16 ? in_block - 16 : 1;
+  float blk[CLIP_BLOCK];
+  size_t ipos = 0;
+  o->done = 0;
+  if(!r) {
+    while(ipos < in->n && o->done < olen) {
+      size_t k = in->n - ipos < CLIP_BLOCK ? in->n - ipos : CLIP_BLOCK;
+      k = k < olen - o->done ? k : olen - o->done;
+      for(size_t i = 0; i < k; i++)
+        blk[i] = in_at(in, ipos + i);
+      take_block(o, blk, k);
+      ipos += k;
+      o->done += k;
+      if(o->refused)
+        break;
+    }
+    return NULL;
+  }
   soxr_clear(r);
   for(;;) {
-    size_t ilen = n - ipos < block ? n - ipos : block, idone = 0, odone = 0;
+    size_t ilen = in->n - ipos < in_block ? in->n - ipos : in_block, idone = 0, odone = 0;
+    size_t room = olen - o->done < CLIP_BLOCK ? olen - o->done : CLIP_BLOCK;
     /* in == NULL tells soxr the input has ended: it then drains its filter tail. */
-    const float *ip = ilen ? in + ipos : NULL;
-    if(opos == olen)
+    const void *ip = ilen ? (const char *)in->samples + ipos * size : NULL;
+    if(room == 0)
       break;
-    err = soxr_process(r, ip, ilen, &idone, out + opos, olen - opos, &odone);
+    soxr_error_t err = soxr_process(r, ip, ilen, &idone, blk, room, &odone);
     if(err)
-      break;
+      return err;
+    take_block(o, blk, odone);
     ipos += idone;
-    opos += odone;
-    if(!ip && odone == 0)
+    o->done += odone;
+    if(o->refused || (!ip && odone == 0))
       break;
   }
-  *produced = opos;
-  return err;
+  return NULL;
 }
 
 /* ---- eSpeak ------------------------------------------------------------------------- */
@@ -424,7 +505,7 @@ coach_rc speech_open(const char *voices_dir, int mix_rate, speech **out, char *w
   espeak_rate_once = rate;
   if(rate != mix_rate) {
     const char *err = NULL;
-    s->resampler = new_resampler(rate, mix_rate, &err);
+    s->resampler = new_resampler(rate, mix_rate, true, &err);
     if(!s->resampler) {
       coach_why(why, why_len, "resampler %d -> %d Hz: %s", rate, mix_rate, err);
       free(s->voices_dir);
@@ -471,6 +552,46 @@ const char *speech_last_error(const speech *s)
 
 /* ---- clips -------------------------------------------------------------------------- */
 
+/* libsndfile's soname: the ABI has been libsndfile.so.1 since version 1.0.0 (2002). */
+#define SNDFILE_SONAME "libsndfile.so.1"
+
+/* The libsndfile calls recorded clips need. */
+typedef struct sndfile_api {
+  SNDFILE *(*open)(const char *path, int mode, SF_INFO *info);
+  sf_count_t (*readf_float)(SNDFILE *f, float *buf, sf_count_t frames);
+  int (*close)(SNDFILE *f);
+  const char *(*strerror)(SNDFILE *f);
+} sndfile_api;
+
+static sndfile_api sndfile;
+static char sndfile_err[200];
+static pthread_once_t sndfile_once = PTHREAD_ONCE_INIT;
+
+/* Once per process; the library stays loaded (a clip is likely to be followed by others). */
+static void load_sndfile(void)
+{
+  void *lib = dlopen(SNDFILE_SONAME, RTLD_NOW | RTLD_LOCAL);
+  const char *e;
+  if(!lib) {
+    e = dlerror();
+    snprintf(sndfile_err, sizeof(sndfile_err), "%s", e ? e : "cannot load " SNDFILE_SONAME);
+    return;
+  }
+  /* dlsym's void * to a function pointer: POSIX requires it to work; memcpy keeps ISO C
+   * quiet about the conversion. */
+  void *open = dlsym(lib, "sf_open"), *readf = dlsym(lib, "sf_readf_float"),
+       *close_fn = dlsym(lib, "sf_close"), *strerr = dlsym(lib, "sf_strerror");
+  if(!open || !readf || !close_fn || !strerr) {
+    snprintf(sndfile_err, sizeof(sndfile_err), "%s lacks sf_open, sf_readf_float, sf_close or "
+             "sf_strerror", SNDFILE_SONAME);
+    return;
+  }
+  memcpy(&sndfile.readf_float, &readf, sizeof(readf));
+  memcpy(&sndfile.close, &close_fn, sizeof(close_fn));
+  memcpy(&sndfile.strerror, &strerr, sizeof(strerr));
+  memcpy(&sndfile.open, &open, sizeof(open));
+}
+
 /* Reads voices_dir/clips/<slug>.{wav,flac,ogg} mixed down to mono. COACH_E_NOTFOUND when
  * there is none (the caller then synthesises); any other error means a clip exists but is
  * unusable, which is reported rather than papered over with speech. */
@@ -501,10 +622,16 @@ static coach_rc load_recorded(speech *s, const char *text, float **buf, int64_t 
     snprintf(path, n, "%s/clips/%s.%s", s->voices_dir, slug, exts[e]);
     if(access(path, F_OK) != 0)
       continue;
+    pthread_once(&sndfile_once, load_sndfile);
+    if(!sndfile.open) {
+      snprintf(s->err, sizeof(s->err), "recorded clip %s: %s", path, sndfile_err);
+      free(path);
+      return COACH_E_IO;
+    }
     memset(&info, 0, sizeof(info));
-    f = sf_open(path, SFM_READ, &info);
+    f = sndfile.open(path, SFM_READ, &info);
     if(!f) {
-      snprintf(s->err, sizeof(s->err), "recorded clip %s: %s", path, sf_strerror(NULL));
+      snprintf(s->err, sizeof(s->err), "recorded clip %s: %s", path, sndfile.strerror(NULL));
       free(path);
       return COACH_E_IO;
     }
@@ -515,7 +642,7 @@ static coach_rc load_recorded(speech *s, const char *text, float **buf, int64_t 
                "recorded clip %s: unsupported (%d channels, %d Hz, %lld frames; at most %d s)",
                path, info.channels, info.samplerate, (long long)info.frames,
                SPEECH_MAX_SECONDS);
-      sf_close(f);
+      sndfile.close(f);
       free(path);
       return COACH_E_LIMIT;
     }
@@ -524,12 +651,12 @@ static coach_rc load_recorded(speech *s, const char *text, float **buf, int64_t 
     if(!inter || !mono) {
       free(inter);
       free(mono);
-      sf_close(f);
+      sndfile.close(f);
       free(path);
       return COACH_E_NOMEM;
     }
-    got = sf_readf_float(f, inter, info.frames);
-    sf_close(f);
+    got = sndfile.readf_float(f, inter, info.frames);
+    sndfile.close(f);
     if(got < 0)
       got = 0;
     /* Average, not sum: keeps the mix-down within range before normalising. */
@@ -550,94 +677,118 @@ static coach_rc load_recorded(speech *s, const char *text, float **buf, int64_t 
   return COACH_E_NOTFOUND;
 }
 
-/* Trim, resample, normalise. Takes ownership of *buf (frames at rate) and replaces it with
- * the finished clip at the mix rate; on failure *buf is freed and set to NULL. */
-static coach_rc finish_clip(speech *s, float **buf, int64_t *frames, int rate)
+/* Where finish_clip() puts a clip: into a new buffer (*out: malloc'ed, at least one sample),
+ * block by block to sink, or nowhere (its length only). */
+typedef struct clip_dest {
+  int16_t **out;
+  speech_sink sink;
+  void *ctx;
+} clip_dest;
+
+/* Trim, resample, normalise, round to 16 bits: the finished clip at the mix rate to d, and
+ * its length in *frames. in is only read. */
+static coach_rc finish_clip(speech *s, clip_in in, const clip_dest *d, int64_t *frames)
 {
-  float *in = *buf, *out;
-  size_t n = (size_t)*frames, first = 0, last = 0, margin, olen, odone = 0;
+  size_t first = 0, last, margin, olen;
   float peak = 0.0f, thr, target;
 
-  *buf = NULL;
-  for(size_t i = 0; i < n; i++)
-    if(fabsf(in[i]) > peak)
-      peak = fabsf(in[i]);
+  for(size_t i = 0; i < in.n; i++)
+    if(fabsf(in_at(&in, i)) > peak)
+      peak = fabsf(in_at(&in, i));
   if(peak <= 0.0f || !isfinite(peak)) {
     /* Nothing audible (e.g. text of punctuation only, or a silent file): an empty clip. */
-    free(in);
-    if(!(out = malloc(sizeof(float))))
+    int16_t *none = d->out ? calloc(1, sizeof(*none)) : NULL;
+    if(d->out && !none)
       return COACH_E_NOMEM;
-    *buf = out;
+    if(d->sink && !d->sink(d->ctx, NULL, 0)) {
+      snprintf(s->err, sizeof(s->err), "the clip could not be passed on");
+      return COACH_E_IO;
+    }
+    if(d->out)
+      *d->out = none;
     *frames = 0;
     return COACH_OK;
   }
 
   thr = peak * (float)pow(10.0, SPEECH_TRIM_DB / 20.0);
-  while(first < n && fabsf(in[first]) <= thr)
+  while(first < in.n && fabsf(in_at(&in, first)) <= thr)
     first++;
-  for(last = n; last > first && fabsf(in[last - 1]) <= thr; last--)
+  for(last = in.n; last > first && fabsf(in_at(&in, last - 1)) <= thr; last--)
     ;
-  margin = (size_t)rate * SPEECH_TRIM_MARGIN_MS / 1000;
+  margin = (size_t)in.rate * SPEECH_TRIM_MARGIN_MS / 1000;
   first = first > margin ? first - margin : 0;
-  last = n - last > margin ? last + margin : n;
-  n = last - first;
+  last = in.n - last > margin ? last + margin : in.n;
+  in.samples = (const char *)in.samples + first * (in.in16 ? sizeof(int16_t) : sizeof(float));
+  in.n = last - first;
 
-  if(rate == s->mix_rate) {
-    memmove(in, in + first, n * sizeof(float));
-    out = in;
-    odone = n;
-  }
-  else {
-    soxr_t tmp = NULL;
-    soxr_t r = rate == s->espeak_rate ? s->resampler : NULL;
-    const char *err = NULL;
+  soxr_t r = NULL, tmp = NULL;
+  const char *err = NULL;
+  olen = in.n;
+  if(in.rate != s->mix_rate) {
+    r = in.in16 && in.rate == s->espeak_rate ? s->resampler : NULL;
     if(!r)
-      r = tmp = new_resampler(rate, s->mix_rate, &err);
-    olen = (size_t)ceil((double)n * s->mix_rate / rate) + 16;
-    out = r ? malloc(olen * sizeof(float)) : NULL;
-    if(r && out)
-      err = resample(r, in + first, n, out, olen, &odone);
-    free(in);
-    if(tmp)
-      soxr_delete(tmp);
-    if(!out) {
-      if(err)
-        snprintf(s->err, sizeof(s->err), "resampler %d -> %d Hz: %s", rate, s->mix_rate, err);
-      return err ? COACH_E_SPEECH : COACH_E_NOMEM;
-    }
-    if(err) {
-      snprintf(s->err, sizeof(s->err), "resampling %d -> %d Hz failed: %s", rate,
-               s->mix_rate, err);
-      free(out);
+      r = tmp = new_resampler(in.rate, s->mix_rate, in.in16, &err);
+    if(!r) {
+      snprintf(s->err, sizeof(s->err), "resampler %d -> %d Hz: %s", in.rate, s->mix_rate, err);
       return COACH_E_SPEECH;
     }
+    olen = (size_t)ceil((double)in.n * s->mix_rate / in.rate) + 16;
   }
 
-  /* Volume scales the normalised level (100 = SPEECH_PEAK); louder than 100 would break the
-   * headroom the mixer counts on, so it stops there. The clamp makes "peak <= target" hold
-   * exactly despite float rounding in the multiplication. */
-  target = SPEECH_PEAK * (float)(s->voice.volume < 100 ? s->voice.volume : 100) / 100.0f;
-  peak = 0.0f;
-  for(size_t i = 0; i < odone; i++)
-    if(fabsf(out[i]) > peak)
-      peak = fabsf(out[i]);
-  if(peak > 0.0f) {
-    float g = target / peak;
-    for(size_t i = 0; i < odone; i++) {
-      float v = out[i] * g;
-      out[i] = v > target ? target : v < -target ? -target : v;
+  /* Pass 1: the peak and the length at the mix rate. Pass 2: the clip. Volume scales the
+   * normalised level (100 = SPEECH_PEAK); louder than 100 would break the headroom the mixer
+   * counts on, so it stops there. */
+  clip_out o = {0};
+  int16_t *pcm = NULL;
+  coach_rc rc = COACH_OK;
+  err = each_block(r, &in, s->mix_rate, olen, &o);
+  size_t n = o.done;
+  if(!err && (d->out || d->sink)) {
+    target = SPEECH_PEAK * (float)(s->voice.volume < 100 ? s->voice.volume : 100) / 100.0f;
+    pcm = d->out ? malloc((n ? n : 1) * sizeof(*pcm)) : NULL;
+    o = (clip_out){.make = true, .pcm = pcm, .sink = d->sink, .sink_ctx = d->ctx,
+                   .limit = target, .gain = o.peak > 0.0f ? target / o.peak : 1.0f};
+    if(d->out && !pcm)
+      rc = COACH_E_NOMEM;
+    else if(d->sink && !d->sink(d->ctx, NULL, (int64_t)n))
+      o.refused = true;
+    else
+      err = each_block(r, &in, s->mix_rate, n, &o);
+    /* soxr is deterministic, so pass 2 gives what pass 1 measured; but should it ever give
+     * less, the clip holds silence there, not garbage, and a sink gets the length it was
+     * told. */
+    static const int16_t zeros[256];
+    while(!err && !rc && !o.refused && o.done < n) {
+      size_t k = n - o.done < 256 ? n - o.done : 256;
+      if(pcm)
+        memset(pcm + o.done, 0, k * sizeof(*pcm));
+      else if(!d->sink(d->ctx, zeros, (int64_t)k))
+        o.refused = true;
+      o.done += k;
     }
   }
-  if(odone == 0) {
-    float *one = realloc(out, sizeof(float));
-    out = one ? one : out;
+  if(tmp)
+    soxr_delete(tmp);
+  if(err) {
+    snprintf(s->err, sizeof(s->err), "resampling %d -> %d Hz failed: %s", in.rate, s->mix_rate,
+             err);
+    rc = COACH_E_SPEECH;
   }
-  *buf = out;
-  *frames = (int64_t)odone;
+  else if(o.refused) {
+    snprintf(s->err, sizeof(s->err), "the clip could not be passed on");
+    rc = COACH_E_IO;
+  }
+  if(rc) {
+    free(pcm);
+    return rc;
+  }
+  if(d->out)
+    *d->out = pcm;
+  *frames = (int64_t)n;
   return COACH_OK;
 }
 
-static coach_rc synth(speech *s, const char *text, float **samples, int64_t *frames)
+static coach_rc synth(speech *s, const char *text, const clip_dest *d, int64_t *frames)
 {
   float *buf = NULL;
   int64_t n = 0;
@@ -645,7 +796,7 @@ static coach_rc synth(speech *s, const char *text, float **samples, int64_t *fra
   size_t len;
   coach_rc rc;
 
-  if(!s || !text || !samples || !frames)
+  if(!s || !text || !d || !frames)
     return COACH_E_INVALID;
   /* Cleared first: a stop requested before this call was for the previous synthesis. */
   atomic_store(&s->stop, false);
@@ -680,14 +831,24 @@ static coach_rc synth(speech *s, const char *text, float **samples, int64_t *fra
     s->cb_error = COACH_OK;
     /* Plain text: no espeakSSML, so '<' and '&' from a routine are just spoken. */
     er = espeak_Synth(text, len + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, s);
-    if(!s->cb_error && !s->aborted && !atomic_load(&s->stop) && er == EE_OK) {
-      buf = malloc((s->pcm_len + 1) * sizeof(float));
-      if(buf) {
-        for(size_t i = 0; i < s->pcm_len; i++)
-          buf[i] = (float)s->pcm[i] / 32768.0f;
-        n = (int64_t)s->pcm_len;
-        rate = s->espeak_rate;
-      }
+    rc = COACH_OK;
+    if(s->cb_error) {
+      snprintf(s->err, sizeof(s->err), "%s",
+               s->cb_error == COACH_E_LIMIT ? "speech longer than the clip limit"
+                                            : "out of memory");
+      rc = s->cb_error;
+    }
+    else if(s->aborted || atomic_load(&s->stop)) {
+      snprintf(s->err, sizeof(s->err), "stopped on request");
+      rc = COACH_E_STATE;
+    }
+    else if(er != EE_OK) {
+      snprintf(s->err, sizeof(s->err), "espeak_Synth failed (%d)", (int)er);
+      rc = COACH_E_SPEECH;
+    }
+    else { /* straight from eSpeak's own 16-bit samples: no float copy at its rate */
+      clip_in in = {.samples = s->pcm, .in16 = true, .n = s->pcm_len, .rate = s->espeak_rate};
+      rc = finish_clip(s, in, d, &n);
     }
     /* Keep the buffer for the next line unless one long text blew it up. */
     s->pcm_len = 0;
@@ -696,43 +857,40 @@ static coach_rc synth(speech *s, const char *text, float **samples, int64_t *fra
       s->pcm = NULL;
       s->pcm_cap = 0;
     }
-    if(s->cb_error) {
-      snprintf(s->err, sizeof(s->err), "%s",
-               s->cb_error == COACH_E_LIMIT ? "speech longer than the clip limit"
-                                            : "out of memory");
-      return s->cb_error;
-    }
-    if(s->aborted || atomic_load(&s->stop)) {
-      free(buf);
-      snprintf(s->err, sizeof(s->err), "stopped on request");
-      return COACH_E_STATE;
-    }
-    if(er != EE_OK) {
-      snprintf(s->err, sizeof(s->err), "espeak_Synth failed (%d)", (int)er);
-      return COACH_E_SPEECH;
-    }
-    if(!buf)
-      return COACH_E_NOMEM;
   }
-  else if(rc)
-    return rc;
-
-  rc = finish_clip(s, &buf, &n, rate);
+  else if(!rc) {
+    clip_in in = {.samples = buf, .in16 = false, .n = (size_t)n, .rate = rate};
+    rc = finish_clip(s, in, d, &n);
+    free(buf);
+  }
   if(rc)
     return rc;
-  if(atomic_load(&s->stop)) {
-    free(buf);
+  if(d->out && atomic_load(&s->stop)) { /* a sink has the clip already: it stands */
+    free(*d->out);
+    *d->out = NULL;
     snprintf(s->err, sizeof(s->err), "stopped on request");
     return COACH_E_STATE;
   }
-  *samples = buf;
   *frames = n;
   return COACH_OK;
 }
 
-coach_rc speech_synth(speech *s, const char *text, float **samples, int64_t *frames)
+coach_rc speech_synth(speech *s, const char *text, int16_t **samples, int64_t *frames)
 {
-  coach_rc rc = synth(s, text, samples, frames);
+  clip_dest d = {.out = samples};
+  coach_rc rc = synth(s, text, &d, frames);
+  if(rc && s && !s->err[0])
+    snprintf(s->err, sizeof(s->err), "%s", coach_rc_str(rc));
+  return rc;
+}
+
+coach_rc speech_synth_to(speech *s, const char *text, speech_sink sink, void *ctx,
+                         int64_t *frames)
+{
+  clip_dest d = {.sink = sink, .ctx = ctx};
+  if(!sink)
+    return COACH_E_INVALID;
+  coach_rc rc = synth(s, text, &d, frames);
   if(rc && s && !s->err[0])
     snprintf(s->err, sizeof(s->err), "%s", coach_rc_str(rc));
   return rc;

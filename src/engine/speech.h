@@ -12,7 +12,8 @@
  * and mixed down to mono.
  *
  * Clips come back peak-normalised to SPEECH_PEAK so that every voice and every recording sits
- * at the same level in the mix.
+ * at the same level in the mix, as 16-bit samples (clip.h's format, rounded once): no caller
+ * holds a line as floats.
  *
  * Known hazard: eSpeak NG 1.51 (Debian) aborts the whole process ("buffer overflow detected")
  * on some texts, e.g. "s'" repeated 220 times. Nothing here can catch that: a process that
@@ -22,6 +23,7 @@
 #ifndef COACH_SPEECH_H
 #define COACH_SPEECH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,15 +58,30 @@ coach_rc speech_open(const char *voices_dir, int mix_rate, speech **out, char *w
 coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t why_len);
 
 /* Synthesises text (UTF-8, plain text, no SSML) with the current voice. On success
- * *samples is a malloc'ed mono float buffer at the mix rate, owned by the caller, and
- * *frames its length (leading and trailing silence trimmed, 10 ms margins kept); text that
- * makes no sound gives *frames 0 with a (1-sample) buffer still to free. COACH_E_INVALID for
+ * *samples is a malloc'ed mono 16-bit buffer at the mix rate (clip.h's format: the level is
+ * sample * CLIP_SCALE, peaks at most SPEECH_PEAK), owned by the caller, and *frames its
+ * length (leading and trailing silence trimmed, 10 ms margins kept); text that makes no sound
+ * gives *frames 0 with a (1-sample) buffer still to free. samples NULL: the length alone
+ * (the clip is measured, not made), for a line whose audio is not wanted yet. COACH_E_INVALID for
  * empty/blank text or invalid UTF-8, COACH_E_LIMIT for text over SPEECH_TEXT_MAX,
  * COACH_E_SPEECH if eSpeak fails, COACH_E_IO if a recorded clip exists but cannot be read,
  * COACH_E_STATE if speech_request_stop() aborted it (or if called from another thread than
  * speech_open's). On failure *samples and *frames are untouched; speech_last_error() says
  * why. */
-coach_rc speech_synth(speech *s, const char *text, float **samples, int64_t *frames);
+coach_rc speech_synth(speech *s, const char *text, int16_t **samples, int64_t *frames);
+
+/* Receives a clip from speech_synth_to(): first (NULL, frames) with its whole length, then
+ * its samples in order, a block of at most a few thousand at a time. Returns false to give
+ * up on the clip. */
+typedef bool (*speech_sink)(void *ctx, const int16_t *samples, int64_t n);
+
+/* As speech_synth(), but the clip goes to sink block by block and is never held whole: for
+ * a program that passes clips on (coach-speech, to its socket). Fails as speech_synth()
+ * does, before sink hears of the clip; once it has (the clip then cut short), only with
+ * COACH_E_IO when sink returned false, or COACH_E_SPEECH when resampling failed midway.
+ * *frames: the clip's length. */
+coach_rc speech_synth_to(speech *s, const char *text, speech_sink sink, void *ctx,
+                         int64_t *frames);
 
 /* Any thread: makes the synthesis in progress stop early (within a fraction of a
  * millisecond of synthesis work). The flag is cleared when the next speech_synth() begins,

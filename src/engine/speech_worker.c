@@ -1,12 +1,6 @@
-/* speech_worker — the proxy that runs speech in a child process, and the child's loop.
- *
- * Wire format (both ends are the same binary, so structs travel as they are), over a
- * SOCK_STREAM socketpair:
- *   request: wire_request {kind, len}, then len bytes (a voice_settings, or the text without
- *            its NUL, len <= SPEECH_TEXT_MAX)
- *   reply:   wire_reply {rc, why_len, frames}, then why_len bytes of why (no NUL), then
- *            frames floats (only when rc is COACH_OK and the request was a synthesis)
- * The worker sends one reply before any request: how speech_open() went.
+/* speech_worker — the proxy that runs speech in a child process: the coach-speech program
+ * (src/worker/coach_speech.c), spoken to in speech_wire.h's format over a SOCK_STREAM
+ * socketpair.
  *
  * The parent's end is non-blocking and every wait is a poll() bounded by the request's
  * deadline, so a worker that stops answering (or stops reading) costs at most the timeout.
@@ -27,35 +21,36 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "paths.h"
 #include "speech.h"
+#include "speech_wire.h"
 
 extern char **environ;
 
 #define CHILD_FD 3         /* the worker's end of the socketpair, in the worker */
-#define WHY_MAX 512        /* longest why on the wire, NUL included */
+#define WHY_MAX SPEECH_WIRE_WHY_MAX
 #define CLOSE_WAIT_MS 500  /* speech_worker_close(): grace before SIGKILL */
+/* What to do about a worker program that is missing or of another version. */
+#define REINSTALL                                                                           \
+  "reinstall coach, or build it (cmake --build) when coachd runs from a build tree"
 
-enum { REQ_VOICE = 1, REQ_SYNTH = 2 };
-
-typedef struct wire_request {
-  uint32_t kind;
-  uint32_t len;
-} wire_request;
-
-typedef struct wire_reply {
-  int32_t rc;
-  uint32_t why_len;
-  int64_t frames;
-} wire_reply;
+enum {
+  REQ_VOICE = SPEECH_WIRE_VOICE,
+  REQ_SYNTH = SPEECH_WIRE_SYNTH,
+  REQ_LENGTH = SPEECH_WIRE_LENGTH,
+};
 
 struct speech_worker {
   pid_t pid;            /* the running worker, -1 when none runs */
   int fd;               /* our end of its socketpair (non-blocking), -1 when none runs */
-  int exe_fd;           /* this program, opened once: what every worker runs */
+  int prog_fd;          /* the worker program, opened once: what every worker runs */
+  char *program;        /* its path, for messages */
+  const char *name;     /* its file name (in program): the worker's argv[0] */
   int mix_rate;
   char *voices_dir;     /* owned copy; NULL when there is none */
   voice_settings voice; /* what the last successful set_voice asked for */
@@ -66,6 +61,7 @@ struct speech_worker {
   speech_worker_wait_fn wait;   /* called every SPEECH_WORKER_WAIT_TICK_MS while waiting */
   void *wait_ctx;
   char err[WHY_MAX];    /* why the last synthesis failed */
+  long peak_kb;         /* the largest resident set of any worker reaped so far */
 };
 
 /* How one exchange with the worker ended. */
@@ -177,30 +173,31 @@ static exchange recv_all(const speech_worker *w, int fd, void *buf, size_t n,
   return XCH_OK;
 }
 
-/* Reads one reply. samples NULL: the reply must carry no audio. On XCH_OK, *rc is the worker's
- * answer, why holds its reason (may be empty), and on success of a synthesis *samples and
- * *frames hold the clip (owned by the caller). */
+/* Reads one reply. frames NULL: the reply must carry no audio (a voice, speech's opening);
+ * samples NULL: a length only. On XCH_OK, *rc is the worker's answer, why holds its reason
+ * (may be empty), and on success of a synthesis *frames holds the length and *samples the
+ * clip (owned by the caller). */
 static exchange read_reply(const speech_worker *w, int64_t deadline, coach_rc *rc, char *why,
-                           size_t why_len, float **samples, int64_t *frames)
+                           size_t why_len, int16_t **samples, int64_t *frames)
 {
-  wire_reply h;
+  speech_wire_reply h;
   char msg[WHY_MAX];
   exchange x = recv_all(w, w->fd, &h, sizeof(h), deadline);
   if(x)
     return x;
   if(h.rc < COACH_OK || h.rc > COACH_E_STATE || h.why_len >= WHY_MAX || h.frames < 0 ||
-     h.frames > max_frames(w->mix_rate) || (h.frames && (h.rc != COACH_OK || !samples)))
+     h.frames > max_frames(w->mix_rate) || (h.frames && (h.rc != COACH_OK || !frames)))
     return XCH_BAD;
   x = recv_all(w, w->fd, msg, h.why_len, deadline);
   if(x)
     return x;
   msg[h.why_len] = '\0';
-  float *buf = NULL;
+  int16_t *buf = NULL;
   if(samples && h.rc == COACH_OK) {
-    buf = malloc(((size_t)h.frames + 1) * sizeof(float));
+    buf = malloc((size_t)(h.frames > 0 ? h.frames : 1) * sizeof(*buf));
     if(!buf)
       return XCH_NOMEM;
-    x = recv_all(w, w->fd, buf, (size_t)h.frames * sizeof(float), deadline);
+    x = recv_all(w, w->fd, buf, (size_t)h.frames * sizeof(*buf), deadline);
     if(x) {
       free(buf);
       return x;
@@ -208,8 +205,9 @@ static exchange read_reply(const speech_worker *w, int64_t deadline, coach_rc *r
   }
   *rc = (coach_rc)h.rc;
   coach_why(why, why_len, "%s", msg);
-  if(buf) {
-    *samples = buf;
+  if(frames && h.rc == COACH_OK) {
+    if(samples)
+      *samples = buf;
     *frames = h.frames;
   }
   return XCH_OK;
@@ -218,7 +216,7 @@ static exchange read_reply(const speech_worker *w, int64_t deadline, coach_rc *r
 static exchange send_request(const speech_worker *w, uint32_t kind, const void *payload,
                              uint32_t len, int64_t deadline)
 {
-  wire_request h = {.kind = kind, .len = len};
+  speech_wire_request h = {.kind = kind, .len = len};
   exchange x = send_all(w, w->fd, &h, sizeof(h), deadline);
   return x ? x : send_all(w, w->fd, payload, len, deadline);
 }
@@ -234,15 +232,35 @@ static void describe_end(int status, char *how, size_t how_len)
     coach_why(how, how_len, "exited with status %d", WEXITSTATUS(status));
 }
 
+/* VmHWM of a live process, in kB; -1 when it cannot be read. */
+static long vm_hwm_kb(pid_t pid)
+{
+  char path[64], line[128];
+  long kb = -1;
+  snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+  FILE *f = fopen(path, "re");
+  if(!f)
+    return -1;
+  while(fgets(line, sizeof(line), f))
+    if(sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+      break;
+  fclose(f);
+  return kb;
+}
+
 /* Ends the running worker: SIGKILL unless graceful (then closing its socket asks it to exit,
  * and it gets CLOSE_WAIT_MS to do so), and always reaped. Describes how it ended ("was killed
  * by signal 6 (Aborted)") and gives the signal that ended it, or 0. */
 static int end_worker(speech_worker *w, bool graceful, char *how, size_t how_len)
 {
   int status = 0;
-  pid_t got = 0;
+  pid_t got = 0, pid = w->pid;
+  long peak_kb;
   if(w->pid < 0)
     return 0;
+  /* Its peak so far, while it is still there to ask: at a graceful end it has done all its
+   * work. (Not wait4's ru_maxrss: after posix_spawn's vfork that counts coachd's own peak.) */
+  peak_kb = graceful ? vm_hwm_kb(pid) : -1;
   if(!graceful)
     kill(w->pid, SIGKILL);
   close(w->fd);
@@ -262,14 +280,41 @@ static int end_worker(speech_worker *w, bool graceful, char *how, size_t how_len
     got = waitpid(w->pid, &status, 0);
   if(got < 0)
     coach_why(how, how_len, "was lost (%s)", strerror(errno));
-  else
+  else {
     describe_end(status, how, how_len);
+    if(peak_kb > w->peak_kb)
+      w->peak_kb = peak_kb;
+    if(peak_kb >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      news(w, false, "speech worker %d ended (peak resident set %ld kB)", (int)pid, peak_kb);
+  }
   w->pid = -1;
   return got > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
+/* Reads the worker's hello and checks that it speaks this wire format. On XCH_OK with *rc
+ * not COACH_OK, why says what is wrong with the program. */
+static exchange read_hello(const speech_worker *w, int64_t deadline, coach_rc *rc, char *why,
+                           size_t why_len)
+{
+  speech_wire_hello h;
+  exchange x = recv_all(w, w->fd, &h, sizeof(h), deadline);
+  if(x)
+    return x;
+  *rc = COACH_E_SPEECH;
+  if(memcmp(h.magic, SPEECH_WIRE_MAGIC, sizeof(h.magic)) != 0)
+    coach_why(why, why_len, "%s is not coach's speech worker (it does not answer as one): "
+              REINSTALL, w->program);
+  else if(h.version != SPEECH_WIRE_VERSION)
+    coach_why(why, why_len, "the speech worker %s belongs to another version of coach (it "
+              "speaks wire format %u, this program %d): " REINSTALL, w->program,
+              (unsigned)h.version, SPEECH_WIRE_VERSION);
+  else
+    *rc = COACH_OK;
+  return XCH_OK;
+}
+
 /* Starts a worker and waits for its speech to be open; re-applies the voice in effect.
- * *died: it started, then died before it was ready (killed from outside: worth a retry). */
+ * *died: it started, then was killed before it was ready (from outside: worth a retry). */
 static coach_rc start_worker(speech_worker *w, bool *died, char *why, size_t why_len)
 {
   *died = false;
@@ -285,19 +330,20 @@ static coach_rc start_worker(speech_worker *w, bool *died, char *why, size_t why
     mine = sv[1];
     theirs = sv[0];
   }
-  char exe[40], fd_arg[16], rate_arg[16];
-  snprintf(exe, sizeof(exe), "/proc/self/fd/%d", w->exe_fd);
+  char exe[40], wire_arg[24], fd_arg[16], rate_arg[16];
+  snprintf(exe, sizeof(exe), "/proc/self/fd/%d", w->prog_fd);
+  snprintf(wire_arg, sizeof(wire_arg), "%s%d", SPEECH_WIRE_ARG, SPEECH_WIRE_VERSION);
   snprintf(fd_arg, sizeof(fd_arg), "%d", CHILD_FD);
   snprintf(rate_arg, sizeof(rate_arg), "%d", w->mix_rate);
-  char *argv[] = {program_invocation_name, SPEECH_WORKER_OPTION, fd_arg, rate_arg,
-                  w->voices_dir, NULL};
+  /* argv[0] is the program's name, so ps shows "coach-speech", not the descriptor's path. */
+  char *argv[] = {(char *)w->name, wire_arg, fd_arg, rate_arg, w->voices_dir, NULL};
 
   /* posix_spawn (vfork + exec in glibc): nothing runs between fork and exec that a
    * multi-threaded parent could trip over. The worker starts with no signal blocked (coachd
    * blocks SIGTERM/SIGINT/SIGHUP in all its threads for its signalfd) and SIGPIPE back at its
    * default (coachd ignores it); it closes any descriptor it inherits but stdio and its socket
-   * itself (speech_worker_main), since closing them here would close exe_fd before the exec
-   * needs it (close-on-exec closes it after). */
+   * itself, since closing them here would close prog_fd before the exec needs it
+   * (close-on-exec closes it after). */
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t attr;
   sigset_t none, defaults;
@@ -317,18 +363,24 @@ static coach_rc start_worker(speech_worker *w, bool *died, char *why, size_t why
   close(theirs);
   if(e != 0) {
     close(mine);
-    coach_why(why, why_len, "cannot start the speech worker (%s): %s", exe, strerror(e));
+    coach_why(why, why_len, "cannot start the speech worker %s: %s; " REINSTALL, w->program,
+              strerror(e));
     return COACH_E_SPEECH;
   }
   fcntl(mine, F_SETFL, fcntl(mine, F_GETFL) | O_NONBLOCK);
   w->pid = pid;
   w->fd = mine;
 
-  /* Its first reply: how speech_open() went. */
+  /* Its first words: its wire format, then how speech_open() went. */
   coach_rc rc = COACH_E_SPEECH;
   char msg[WHY_MAX] = "";
   int64_t deadline = now_ms() + w->timeout_ms;
-  exchange x = read_reply(w, deadline, &rc, msg, sizeof(msg), NULL, NULL);
+  bool hello = false;
+  exchange x = read_hello(w, deadline, &rc, msg, sizeof(msg));
+  if(!x && !rc) {
+    hello = true;
+    x = read_reply(w, deadline, &rc, msg, sizeof(msg), NULL, NULL);
+  }
   if(!x && !rc && w->has_voice) {
     coach_rc voice_rc = COACH_E_SPEECH;
     x = send_request(w, REQ_VOICE, &w->voice, sizeof(w->voice), deadline);
@@ -344,13 +396,26 @@ static coach_rc start_worker(speech_worker *w, bool *died, char *why, size_t why
   }
   if(x || rc) {
     char how[160] = "";
-    end_worker(w, !x, how, sizeof(how));
-    *died = x == XCH_DEAD;
-    if(x)
+    /* Dead already (EOF), or a worker of ours that could not open speech and exits: let it
+     * end by itself, so its status is its own. Anything else may never stop: killed. */
+    int sig = end_worker(w, x == XCH_DEAD || (x == XCH_OK && hello), how, sizeof(how));
+    *died = x == XCH_DEAD && sig != 0;
+    if(x == XCH_TIMEOUT)
+      coach_why(why, why_len, "the speech worker %s did not answer within %.1f s of starting",
+                w->program, w->timeout_ms / 1000.0);
+    else if(x == XCH_NOMEM)
+      coach_why(why, why_len, "out of memory for the speech worker's answer");
+    else if(x == XCH_BAD)
+      coach_why(why, why_len, "the speech worker %s sent a malformed answer while starting: "
+                REINSTALL, w->program);
+    else if(x && !hello && !*died)
+      coach_why(why, why_len, "the speech worker %s %s before it said which version it is: "
+                REINSTALL, w->program, how);
+    else if(x)
       coach_why(why, why_len, "the speech worker %s while starting", how);
     else
       coach_why(why, why_len, "%s", msg[0] ? msg : coach_rc_str(rc));
-    return x ? COACH_E_SPEECH : rc;
+    return x == XCH_NOMEM ? COACH_E_NOMEM : x ? COACH_E_SPEECH : rc;
   }
   return COACH_OK;
 }
@@ -373,12 +438,13 @@ static void excerpt(const char *text, uint32_t len, char *buf, size_t buf_len)
 /* One request with the retry policy of the header: a worker that dies is replaced and the
  * request sent once more; a second death, a timeout or a malformed reply refuses it. */
 static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint32_t len,
-                     float **samples, int64_t *frames, char *why, size_t why_len)
+                     int16_t **samples, int64_t *frames, char *why, size_t why_len)
 {
   char what[80];
-  const char *subject = kind == REQ_SYNTH ? "text" : "voice";
-  const char *outcome = kind == REQ_SYNTH ? "the text was refused" : "the voice stays as it was";
-  if(kind == REQ_SYNTH) {
+  bool text = kind != REQ_VOICE;
+  const char *subject = text ? "text" : "voice";
+  const char *outcome = text ? "the text was refused" : "the voice stays as it was";
+  if(text) {
     char ex[48];
     excerpt(payload, len, ex, sizeof(ex));
     snprintf(what, sizeof(what), "speaking \"%s\"", ex);
@@ -450,45 +516,91 @@ static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint3
   }
 }
 
-coach_rc speech_worker_open(const char *voices_dir, int mix_rate, speech_worker **out,
-                            char *why, size_t why_len)
+static void free_worker(speech_worker *w)
+{
+  if(w->prog_fd >= 0)
+    close(w->prog_fd);
+  free(w->program);
+  free(w->voices_dir);
+  free(w);
+}
+
+/* Opens the worker program once, for every worker to run: even after a package upgrade has
+ * replaced it on disk, the workers stay the version this proxy checked. */
+static coach_rc open_program(speech_worker *w, char *why, size_t why_len)
+{
+  struct stat st;
+  int fd = open(w->program, O_RDONLY | O_CLOEXEC);
+  if(fd < 0) {
+    if(errno == ENOENT)
+      coach_why(why, why_len, "the speech worker %s is missing: " REINSTALL, w->program);
+    else
+      coach_why(why, why_len, "the speech worker %s cannot be opened (%s): " REINSTALL,
+                w->program, strerror(errno));
+    return COACH_E_SPEECH;
+  }
+  if(fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !(st.st_mode & 0111)) {
+    close(fd);
+    coach_why(why, why_len, "the speech worker %s is not an executable file: " REINSTALL,
+              w->program);
+    return COACH_E_SPEECH;
+  }
+  if(fd <= CHILD_FD) { /* the worker's socket takes CHILD_FD before the exec */
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, CHILD_FD + 1);
+    int e = errno;
+    close(fd);
+    if(moved < 0) {
+      coach_why(why, why_len, "cannot keep the speech worker %s open: %s", w->program,
+                strerror(e));
+      return COACH_E_SPEECH;
+    }
+    fd = moved;
+  }
+  w->prog_fd = fd;
+  return COACH_OK;
+}
+
+coach_rc speech_worker_open(const char *program, const char *voices_dir, int mix_rate,
+                            speech_worker **out, char *why, size_t why_len)
 {
   if(!out || mix_rate < 8000 || mix_rate > 384000) {
     coach_why(why, why_len, "invalid mix rate %d (8000..384000 Hz)", mix_rate);
     return COACH_E_INVALID;
   }
+  char found[PATHS_MAX];
+  if(!program) {
+    coach_rc rc = paths_speech_worker(found, sizeof(found));
+    if(rc) {
+      coach_why(why, why_len, "cannot tell where the speech worker is: %s", coach_rc_str(rc));
+      return rc;
+    }
+    program = found;
+  }
   speech_worker *w = calloc(1, sizeof(*w));
-  if(!w || (voices_dir && !(w->voices_dir = strdup(voices_dir)))) {
-    free(w);
+  if(!w) {
     coach_why(why, why_len, "out of memory");
     return COACH_E_NOMEM;
   }
   w->pid = -1;
   w->fd = -1;
+  w->prog_fd = -1;
   w->mix_rate = mix_rate;
   w->timeout_ms = SPEECH_WORKER_TIMEOUT_MS;
-  /* The program itself, held open: every worker runs this very file, even after a package
-   * upgrade replaced it on disk, so both ends always speak the same wire format. (Under
-   * valgrind, opening /proc/self/exe gives the program valgrind runs, not valgrind itself.) */
-  int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-  w->exe_fd = exe;
-  if(exe >= 0 && exe <= CHILD_FD) { /* the worker's socket takes CHILD_FD before the exec */
-    w->exe_fd = fcntl(exe, F_DUPFD_CLOEXEC, CHILD_FD + 1);
-    close(exe);
+  w->program = strdup(program);
+  if(!w->program || (voices_dir && !(w->voices_dir = strdup(voices_dir)))) {
+    free_worker(w);
+    coach_why(why, why_len, "out of memory");
+    return COACH_E_NOMEM;
   }
-  if(w->exe_fd < 0) {
-    coach_why(why, why_len, "cannot open this program to run it as the speech worker "
-            "(/proc/self/exe): %s", strerror(errno));
-    free(w->voices_dir);
-    free(w);
-    return COACH_E_SPEECH;
+  const char *slash = strrchr(w->program, '/');
+  w->name = slash ? slash + 1 : w->program;
+  coach_rc rc = open_program(w, why, why_len);
+  if(!rc) {
+    bool died;
+    rc = start_worker(w, &died, why, why_len);
   }
-  bool died;
-  coach_rc rc = start_worker(w, &died, why, why_len);
   if(rc) {
-    close(w->exe_fd);
-    free(w->voices_dir);
-    free(w);
+    free_worker(w);
     return rc;
   }
   *out = w;
@@ -544,10 +656,10 @@ coach_rc speech_worker_set_voice(speech_worker *w, const voice_settings *v, char
   return rc;
 }
 
-coach_rc speech_worker_synth(speech_worker *w, const char *text, float **samples,
+coach_rc speech_worker_synth(speech_worker *w, const char *text, int16_t **samples,
                              int64_t *frames)
 {
-  if(!w || !text || !samples || !frames)
+  if(!w || !text || !frames)
     return COACH_E_INVALID;
   w->err[0] = '\0';
   size_t len = strnlen(text, SPEECH_TEXT_MAX + 1);
@@ -555,8 +667,8 @@ coach_rc speech_worker_synth(speech_worker *w, const char *text, float **samples
     snprintf(w->err, sizeof(w->err), "text longer than %d bytes", SPEECH_TEXT_MAX);
     return COACH_E_LIMIT;
   }
-  coach_rc rc = call(w, REQ_SYNTH, text, (uint32_t)len, samples, frames, w->err,
-                     sizeof(w->err));
+  coach_rc rc = call(w, samples ? REQ_SYNTH : REQ_LENGTH, text, (uint32_t)len, samples, frames,
+                     w->err, sizeof(w->err));
   if(rc && !w->err[0])
     snprintf(w->err, sizeof(w->err), "%s", coach_rc_str(rc));
   return rc;
@@ -572,6 +684,11 @@ pid_t speech_worker_pid(const speech_worker *w)
   return w ? w->pid : -1;
 }
 
+long speech_worker_peak_kb(const speech_worker *w)
+{
+  return w ? w->peak_kb : 0;
+}
+
 void speech_worker_rest(speech_worker *w)
 {
   char how[160];
@@ -585,142 +702,5 @@ void speech_worker_close(speech_worker *w)
     return;
   char how[160];
   end_worker(w, true, how, sizeof(how));
-  close(w->exe_fd);
-  free(w->voices_dir);
-  free(w);
-}
-
-/* ---- worker side ------------------------------------------------------------------------ */
-
-/* 0: all read; 1: EOF before anything; -1: EOF midway or an error. Blocking fd. */
-static int get_all(int fd, void *buf, size_t n)
-{
-  char *p = buf;
-  size_t got = 0;
-  while(got < n) {
-    ssize_t k = read(fd, p + got, n - got);
-    if(k > 0)
-      got += (size_t)k;
-    else if(k < 0 && errno == EINTR)
-      continue;
-    else
-      return k == 0 && got == 0 ? 1 : -1;
-  }
-  return 0;
-}
-
-static bool put_all(int fd, const void *buf, size_t n)
-{
-  const char *p = buf;
-  while(n) {
-    ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
-    if(k > 0) {
-      p += k;
-      n -= (size_t)k;
-    }
-    else if(!(k < 0 && errno == EINTR))
-      return false;
-  }
-  return true;
-}
-
-static bool put_reply(int fd, coach_rc rc, const char *why, const float *samples,
-                      int64_t frames)
-{
-  size_t why_len = why ? strnlen(why, WHY_MAX - 1) : 0;
-  wire_reply h = {.rc = (int32_t)rc, .why_len = (uint32_t)why_len,
-                  .frames = samples ? frames : 0};
-  return put_all(fd, &h, sizeof(h)) && put_all(fd, why, why_len) &&
-         (!h.frames || put_all(fd, samples, (size_t)h.frames * sizeof(float)));
-}
-
-int speech_worker_serve(int fd, const char *voices_dir, int mix_rate)
-{
-  /* eSpeak is expected to abort now and then on hostile text: no core file each time (a
-   * client could fill the disk). Not PR_SET_DUMPABLE 0: that makes /proc/self/fd unreadable,
-   * which voice files need (speech.c). */
-  struct rlimit no_core = {0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);
-  /* Its life is its socket's: gone with the parent's thread (even while eSpeak loops), deaf
-   * to the terminal's Ctrl-C and hangup, which are the parent's to handle. */
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  prctl(PR_SET_NAME, "coach-speech"); /* started through /proc/self/fd/N, it would show as "N" */
-  signal(SIGINT, SIG_IGN);
-  signal(SIGHUP, SIG_IGN);
-
-  speech *sp = NULL;
-  char why[WHY_MAX] = "";
-  coach_rc rc = speech_open(voices_dir && voices_dir[0] ? voices_dir : NULL, mix_rate, &sp, why,
-                            sizeof(why));
-  if(!put_reply(fd, rc, why, NULL, 0) || rc) {
-    speech_close(sp);
-    return 1;
-  }
-  static char text[SPEECH_TEXT_MAX + 1];
-  int status = 0;
-  for(;;) {
-    wire_request h;
-    int r = get_all(fd, &h, sizeof(h));
-    if(r) {
-      status = r > 0 ? 0 : 1;
-      break;
-    }
-    bool sent;
-    if(h.kind == REQ_VOICE && h.len == sizeof(voice_settings)) {
-      voice_settings v;
-      if(get_all(fd, &v, sizeof(v))) {
-        status = 1;
-        break;
-      }
-      why[0] = '\0';
-      rc = speech_set_voice(sp, &v, why, sizeof(why));
-      sent = put_reply(fd, rc, why, NULL, 0);
-    }
-    else if(h.kind == REQ_SYNTH && h.len <= SPEECH_TEXT_MAX) {
-      if(get_all(fd, text, h.len)) {
-        status = 1;
-        break;
-      }
-      text[h.len] = '\0';
-      float *x = NULL;
-      int64_t n = 0;
-      rc = speech_synth(sp, text, &x, &n);
-      sent = put_reply(fd, rc, rc ? speech_last_error(sp) : NULL, rc ? NULL : x, n);
-      free(x);
-    }
-    else {
-      fprintf(stderr, "speech worker: malformed request (kind %u, %u bytes)\n", h.kind, h.len);
-      status = 2;
-      break;
-    }
-    if(!sent) {
-      status = 1;
-      break;
-    }
-  }
-  speech_close(sp);
-  return status;
-}
-
-int speech_worker_main(int argc, char **argv)
-{
-  if(argc < 2 || strcmp(argv[1], SPEECH_WORKER_OPTION) != 0)
-    return -1;
-  char *end1 = (char *)"", *end2 = (char *)"";
-  long fd = -1, rate = 0;
-  if(argc == 4 || argc == 5) {
-    fd = strtol(argv[2], &end1, 10);
-    rate = strtol(argv[3], &end2, 10);
-  }
-  if(fd <= 2 || fd >= INT_MAX || *end1 || rate < 8000 || rate > 384000 || *end2) {
-    fprintf(stderr, "%s is internal: %s FD RATE [VOICES_DIR]\n", SPEECH_WORKER_OPTION,
-            SPEECH_WORKER_OPTION);
-    return 2;
-  }
-  /* Nothing of the parent's but stdio and the socket (descriptors it left without
-   * close-on-exec: sound server connections, its program file under valgrind). */
-  if(fd > 3)
-    close_range(3, (unsigned)fd - 1, 0);
-  close_range((unsigned)fd + 1, ~0U, 0);
-  return speech_worker_serve((int)fd, argc > 4 ? argv[4] : NULL, (int)rate);
+  free_worker(w);
 }

@@ -3,12 +3,22 @@
  *
  * eSpeak NG 1.51 aborts the whole process on some texts ("s'" repeated 220 times: "buffer
  * overflow detected", PLATFORM.md), and nothing in-process can catch that. coachd speaks text
- * from clients and from users' routines, so it never calls eSpeak itself: it re-executes its
- * own binary as a worker that owns eSpeak NG (`coachd --speech-worker FD RATE [VOICES_DIR]`;
- * the file is /proc/self/exe, held open from speech_worker_open() on, so a worker is always
- * the same program as its parent, even after an upgrade replaced it on disk), and talks to it
- * over a socketpair. The worker is single-threaded and serves one request at a time: set the
- * voice, or synthesise a text into samples at the mix rate.
+ * from clients and from users' routines, so it never calls eSpeak itself: a small program of
+ * its own, coach-speech (src/worker/), owns eSpeak NG and talks to this proxy over a
+ * socketpair (the wire format is speech_wire.h). The worker is single-threaded and serves one
+ * request at a time: set the voice, or synthesise a text into 16-bit samples at the mix rate.
+ * It is a separate program, not coachd re-executed, so that it maps only what speech needs
+ * (eSpeak NG and soxr; not PortAudio, JACK and libstdc++): it lives while lines are spoken,
+ * beside a playing coachd, and what it maps adds to coachd's own resident memory.
+ *
+ * The program file is opened once, by speech_worker_open(), and every worker runs that very
+ * file (exec of /proc/self/fd/N) for the life of the proxy, even after a package upgrade has
+ * replaced it on disk. The worker names its wire format before anything else; one of another
+ * version of coach is refused with a message saying so (and what to do), not misread.
+ *
+ * Ownership: speech_worker_open() makes a speech_worker, speech_worker_close() frees it and
+ * ends its worker; the proxy owns the worker process, its socket and the program's descriptor
+ * (all close-on-exec). A clip from speech_worker_synth() belongs to the caller.
  *
  * Parent side (the proxy): the calls mirror speech.h and give the same results, plus:
  *  - a worker that died while idle (killed, the OOM killer) is reaped and replaced at the next
@@ -32,9 +42,9 @@
  * the proxy then starts another at the next request. Each request blocks the calling thread
  * until the answer (about 0.1 ms plus synthesis time) or the timeout.
  *
- * Worker side: every program that opens a speech_worker must call speech_worker_main() first
- * thing in main(), since the worker is that same program re-executed. The worker exits when
- * its socket closes (the parent closed it or died).
+ * Worker side: coach-speech, started as `coach-speech --wire=VERSION FD RATE [VOICES_DIR]`
+ * with nothing blocked, SIGPIPE at its default, and only stdio and FD open; it exits when its
+ * socket closes (the parent closed it or died).
  */
 #ifndef COACH_SPEECH_WORKER_H
 #define COACH_SPEECH_WORKER_H
@@ -47,7 +57,6 @@
 #include "coach_error.h"
 #include "routine.h" /* voice_settings */
 
-#define SPEECH_WORKER_OPTION "--speech-worker" /* hidden: argv[1] of a worker process */
 #define SPEECH_WORKER_TIMEOUT_MS 10000 /* longest wait for one answer, then the worker is killed */
 #define SPEECH_WORKER_MAX_SECONDS 601  /* longest clip accepted (speech.c's limit plus margin) */
 
@@ -60,11 +69,14 @@ typedef struct speech_worker speech_worker;
  * request. */
 typedef void (*speech_worker_log_fn)(void *ctx, bool trouble, const char *message);
 
-/* Starts a worker (voices_dir and mix_rate as for speech_open()) and waits until its eSpeak
- * NG is initialised. On failure *out is untouched, why says what went wrong (speech_open's
- * own reason when the worker could start) and no process is left behind. */
-coach_rc speech_worker_open(const char *voices_dir, int mix_rate, speech_worker **out,
-                            char *why, size_t why_len);
+/* Opens the worker program (program; NULL for paths_speech_worker()), starts a worker
+ * (voices_dir and mix_rate as for speech_open()) and waits until its eSpeak NG is initialised.
+ * On failure *out is untouched, no process is left behind, and why is one line saying what
+ * went wrong and what to do: speech_open's own reason (and code) when the worker could
+ * start; COACH_E_SPEECH naming the program when it is missing, cannot run, is not coach's
+ * speech worker or belongs to another version of coach. */
+coach_rc speech_worker_open(const char *program, const char *voices_dir, int mix_rate,
+                            speech_worker **out, char *why, size_t why_len);
 
 /* Where the life of the worker is told; fn NULL (the default) tells no one. */
 void speech_worker_set_log(speech_worker *w, speech_worker_log_fn fn, void *ctx);
@@ -84,10 +96,11 @@ void speech_worker_set_timeout(speech_worker *w, int timeout_ms);
 coach_rc speech_worker_set_voice(speech_worker *w, const voice_settings *v, char *why,
                                  size_t why_len);
 
-/* As speech_synth(): same results, same errors, same ownership of *samples; COACH_E_SPEECH
- * also when the text crashed or hung the worker (see above). On failure
- * speech_worker_last_error() says why. */
-coach_rc speech_worker_synth(speech_worker *w, const char *text, float **samples,
+/* As speech_synth(): the same 16-bit samples, carried as they are, the same errors, and
+ * *samples (malloc'ed, at least one sample) belongs to the caller; samples NULL asks for the
+ * length alone, and nothing but it crosses the socket. COACH_E_SPEECH also when the text
+ * crashed or hung the worker (see above). On failure speech_worker_last_error() says why. */
+coach_rc speech_worker_synth(speech_worker *w, const char *text, int16_t **samples,
                              int64_t *frames);
 
 /* Why the last speech_worker_synth() failed. Never NULL; valid until the next call on w. */
@@ -97,24 +110,19 @@ const char *speech_worker_last_error(const speech_worker *w);
  * request). For tests and logs. */
 pid_t speech_worker_pid(const speech_worker *w);
 
+/* The largest peak resident set, in kB, of the workers w has ended so far (their rusage at
+ * wait4: exact, however briefly a worker lived). Each worker that ends cleanly is also told
+ * to the log function, with its own peak. For benchmarks and tests. */
+long speech_worker_peak_kb(const speech_worker *w);
+
 /* Ends the running worker, if one runs, the way speech_worker_close() does, but keeps w:
  * the next request starts a new worker with the voice in effect (~15 ms, PLATFORM.md has the
  * start-up cost). For a caller that speaks in bursts and would rather not keep a process of
- * ~10 MB resident in between: coachd rests its worker once a session's speech is ready. */
+ * a few MB resident in between: coachd rests its worker once a session's speech is ready. */
 void speech_worker_rest(speech_worker *w);
 
 /* Ends the worker (closes its socket, waits up to 0.5 s for it to exit, then kills it) and
  * frees w. NULL is fine. */
 void speech_worker_close(speech_worker *w);
-
-/* Worker side. When argv is "PROGRAM --speech-worker FD RATE [VOICES_DIR]", runs the worker
- * on descriptor FD until its socket closes and returns the process's exit status (>= 0);
- * otherwise returns -1 at once and touches nothing. Call it first thing in main(). */
-int speech_worker_main(int argc, char **argv);
-
-/* The worker loop on fd: opens speech, reports how that went, then answers requests until
- * fd reaches EOF. Returns the exit status (0 after a clean EOF). Needs a fresh process:
- * speech_open() must not be open already. */
-int speech_worker_serve(int fd, const char *voices_dir, int mix_rate);
 
 #endif

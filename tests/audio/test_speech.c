@@ -15,6 +15,7 @@
 #include <sndfile.h>
 
 #include "check.h"
+#include "clip.h"
 #include "speech.h"
 
 #define RATE 48000
@@ -103,13 +104,34 @@ static voice_settings voice(const char *name, int rate, int pitch, int volume)
   return v;
 }
 
+/* speech_synth, with the 16-bit clip as floats for the analysis below (sample * CLIP_SCALE,
+ * exact); the outputs are untouched on failure, as speech_synth's. */
+static coach_rc synth_f(speech *s, const char *text, float **x, int64_t *n)
+{
+  int16_t *pcm = NULL;
+  int64_t frames = 0;
+  coach_rc rc = speech_synth(s, text, &pcm, &frames);
+  if(rc)
+    return rc;
+  float *f = malloc((size_t)(frames > 0 ? frames : 1) * sizeof(*f));
+  CHECK(f != NULL);
+  for(int64_t i = 0; f && i < frames; i++)
+    f[i] = (float)pcm[i] * CLIP_SCALE;
+  free(pcm);
+  if(!f)
+    return COACH_E_NOMEM;
+  *x = f;
+  *n = frames;
+  return COACH_OK;
+}
+
 /* Synthesises text and returns its length in frames, -1 on failure; keeps the clip in
  * *out when out is not NULL. */
 static int64_t say(speech *s, const char *text, float **out)
 {
   float *x = NULL;
   int64_t n = -1;
-  coach_rc rc = speech_synth(s, text, &x, &n);
+  coach_rc rc = synth_f(s, text, &x, &n);
   CHECKF(rc == COACH_OK, "synth \"%.40s\": %s (%s)", text, coach_rc_str(rc),
          speech_last_error(s));
   if(rc)
@@ -191,7 +213,7 @@ static void test_stop(speech *s)
 
   CHECK(pthread_create(&th, NULL, stop_later, &st) == 0);
   t0 = now_ms();
-  rc = speech_synth(s, text, &x, &n);
+  rc = synth_f(s, text, &x, &n);
   stop_ms = now_ms() - t0;
   pthread_join(th, NULL);
   CHECKF(rc == COACH_E_STATE, "stopped synth gave %s", coach_rc_str(rc));
@@ -211,7 +233,7 @@ static void test_stop(speech *s)
 static void test_errors(speech *s)
 {
   char big[SPEECH_TEXT_MAX + 2];
-  float *x = (float *)&big; /* must stay untouched */
+  int16_t *x = (int16_t *)&big; /* must stay untouched */
   int64_t n = -7;
 
   CHECK(speech_synth(s, "", &x, &n) == COACH_E_INVALID);
@@ -224,10 +246,59 @@ static void test_errors(speech *s)
   memset(big, 'a', sizeof(big) - 1);
   big[sizeof(big) - 1] = '\0';
   CHECK(speech_synth(s, big, &x, &n) == COACH_E_LIMIT);
-  CHECK(x == (float *)&big && n == -7);
+  CHECK(x == (int16_t *)&big && n == -7);
   CHECK(strstr(speech_last_error(s), "4000") != NULL);
   /* Valid non-ASCII text is fine. */
   CHECK(say(s, "Caf\xc3\xa9, na\xc3\xafve \xe2\x80\x94 relax.", NULL) > 0);
+}
+
+/* What a sink is told, and when it gives up. */
+typedef struct sink_log {
+  int64_t told;    /* the length it heard first, -1 before */
+  int64_t got;     /* samples it was handed since */
+  int calls;
+  int refuse_at;   /* call number that returns false, 0 for never */
+  int16_t *copy;   /* the samples, in order (room for told) */
+} sink_log;
+
+static bool log_sink(void *ctx, const int16_t *samples, int64_t n)
+{
+  sink_log *l = ctx;
+  l->calls++;
+  if(!samples) {
+    CHECK(l->told == -1 && n >= 0);
+    l->told = n;
+    l->copy = malloc((size_t)(n > 0 ? n : 1) * sizeof(*l->copy));
+  }
+  else {
+    CHECK(l->told >= 0 && n > 0 && l->got + n <= l->told);
+    if(l->copy && l->got + n <= l->told)
+      memcpy(l->copy + l->got, samples, (size_t)n * sizeof(*samples));
+    l->got += n;
+  }
+  return l->calls != l->refuse_at;
+}
+
+/* speech_synth_to: the length first, then the very clip speech_synth makes of a recording
+ * ("Now, switch sides." is one here: eSpeak NG varies from one synthesis to the next), in
+ * blocks; a sink that gives up stops it with COACH_E_IO. */
+static void test_sink(speech *s)
+{
+  sink_log l = {.told = -1};
+  int16_t *x = NULL;
+  int64_t n = -1, m = -1;
+  CHECK(speech_synth(s, "Now, switch sides.", &x, &n) == COACH_OK);
+  CHECK(speech_synth_to(s, "Now, switch sides.", log_sink, &l, &m) == COACH_OK);
+  CHECKF(m == n && l.told == n && l.got == n && l.calls > 2,
+         "synth %lld frames; to a sink %lld, told %lld, got %lld in %d calls", (long long)n,
+         (long long)m, (long long)l.told, (long long)l.got, l.calls);
+  CHECK(x && l.copy && m == n && !memcmp(x, l.copy, (size_t)n * sizeof(*x)));
+  free(x);
+  free(l.copy);
+  l = (sink_log){.told = -1, .refuse_at = 2};
+  CHECK(speech_synth_to(s, "Now, switch sides.", log_sink, &l, &m) == COACH_E_IO);
+  CHECK(l.calls == 2 && strstr(speech_last_error(s), "passed on"));
+  free(l.copy);
 }
 
 static void test_voices(speech *s, const char *voices_dir)
@@ -323,7 +394,7 @@ static void test_basic(speech *s)
   /* Punctuation only: no sound, an empty clip. */
   x = NULL;
   n = -1;
-  CHECK(speech_synth(s, "...", &x, &n) == COACH_OK && n >= 0 && n < RATE / 10);
+  CHECK(synth_f(s, "...", &x, &n) == COACH_OK && n >= 0 && n < RATE / 10);
   free(x);
 }
 
@@ -416,7 +487,7 @@ static void test_recorded(const char *source_voices, const char *tmp)
   CHECKF(rc == COACH_OK, "open %s: %s", dir, why);
   if(rc)
     return;
-  rc = speech_synth(s, "Now, switch sides.", &x, &n);
+  rc = synth_f(s, "Now, switch sides.", &x, &n);
   CHECKF(rc == COACH_OK, "%s", speech_last_error(s));
   if(rc == COACH_OK) {
     int crossings = 0;
@@ -431,6 +502,7 @@ static void test_recorded(const char *source_voices, const char *tmp)
     CHECKF(fabs(f0 - 440.0) < 5.0, "tone at %.1f Hz", f0);
     free(x);
   }
+  test_sink(s);
   test_voices(s, dir);
 
   /* A voice file eSpeak cannot use (no dictionary for its language): NOTFOUND naming the
@@ -465,7 +537,7 @@ static void test_recorded(const char *source_voices, const char *tmp)
     }
   }
   x = NULL;
-  CHECK(speech_synth(s, "Hold it.", &x, &n) == COACH_E_IO);
+  CHECK(synth_f(s, "Hold it.", &x, &n) == COACH_E_IO);
   CHECKF(strstr(speech_last_error(s), "hold-it.wav") != NULL, "%s", speech_last_error(s));
   remove(path);
   speech_close(s);

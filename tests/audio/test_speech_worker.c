@@ -2,10 +2,14 @@
  * being killed between requests (the voice comes back with the new worker) and in the middle
  * of one (sent again), refuses the text that crashes eSpeak NG 1.51 and then speaks the next
  * one, gives up on a hung worker after the timeout, leaves no zombie and no stray descriptor,
- * and starts its worker with clean signal state. Prints the cost of the worker: synthesis
- * through it and in-process, and the time to start one.
+ * and starts its worker with clean signal state. Its clips are 16-bit and the very samples
+ * of in-process speech. A worker program that is missing, cannot run, is something else or
+ * of another version is refused at open with one line naming it; the program replaced on disk
+ * under an open proxy does not change what its workers run. Prints the cost of the worker:
+ * synthesis through it and in-process, and the time to start one.
  *
- * This program is its own speech worker (the proxy re-executes /proc/self/exe), as coachd is. */
+ * The worker is coach-speech ($COACH_SPEECH_WORKER_BIN); $COACH_FAKE_SPEECH_WORKER is a
+ * program that is not the right one (tests/harness/fake_speech_worker.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -15,14 +19,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <sndfile.h>
+#include <soxr.h>
+
 #include "check.h"
+#include "clip.h"
 #include "score.h"
 #include "speech.h"
+#include "speech_wire.h"
 #include "speech_worker.h"
 
 #define RATE 48000
@@ -35,13 +45,15 @@ static double now_ms(void)
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static float peak_of(const float *x, int64_t n)
+static const char *worker_bin; /* coach-speech */
+
+static float peak_of(const int16_t *x, int64_t n)
 {
-  float p = 0.0f;
+  int p = 0;
   for(int64_t i = 0; i < n; i++)
-    if(fabsf(x[i]) > p)
-      p = fabsf(x[i]);
-  return p;
+    if(abs(x[i]) > p)
+      p = abs(x[i]);
+  return (float)p * CLIP_SCALE;
 }
 
 /* The log lines the proxy writes, kept for the checks. */
@@ -83,7 +95,7 @@ static void *kill_later(void *arg)
 /* Synthesises text through w: frames, or -1 on failure. */
 static int64_t say(speech_worker *w, const char *text)
 {
-  float *x = NULL;
+  int16_t *x = NULL;
   int64_t n = 0;
   coach_rc rc = speech_worker_synth(w, text, &x, &n);
   CHECKF(rc == COACH_OK, "\"%s\": %s", text, speech_worker_last_error(w));
@@ -142,7 +154,8 @@ static void check_clean_start(const char *voices)
 
   speech_worker *w = NULL;
   char why[512] = "";
-  CHECKF(speech_worker_open(voices, RATE, &w, why, sizeof(why)) == COACH_OK, "%s", why);
+  CHECKF(speech_worker_open(worker_bin, voices, RATE, &w, why, sizeof(why)) == COACH_OK, "%s",
+         why);
   if(w) {
     pid_t pid = speech_worker_pid(w);
     CHECKF(proc_status_hex(pid, "SigBlk") == 0, "worker blocks %llx",
@@ -164,14 +177,14 @@ static void measure(speech_worker *w, const char *voices)
 {
   enum { RUNS = 20 };
   double t0, through = 0, inproc = 0;
-  float *x;
+  int16_t *pcm;
   int64_t n;
   for(int i = 0; i < RUNS + 2; i++) {
     t0 = now_ms();
-    x = NULL;
-    if(speech_worker_synth(w, SENTENCE, &x, &n) == COACH_OK && i >= 2)
+    pcm = NULL;
+    if(speech_worker_synth(w, SENTENCE, &pcm, &n) == COACH_OK && i >= 2)
       through += now_ms() - t0;
-    free(x);
+    free(pcm);
   }
   speech *sp = NULL;
   char why[512] = "";
@@ -181,45 +194,210 @@ static void measure(speech_worker *w, const char *voices)
   int64_t in_frames = 0, w_frames = 0;
   for(int i = 0; i < RUNS + 2; i++) {
     t0 = now_ms();
-    x = NULL;
-    if(speech_synth(sp, SENTENCE, &x, &n) == COACH_OK && i >= 2)
+    pcm = NULL;
+    if(speech_synth(sp, SENTENCE, &pcm, &n) == COACH_OK && i >= 2)
       inproc += now_ms() - t0;
     in_frames = n;
-    free(x);
+    free(pcm);
   }
-  x = NULL;
-  if(speech_worker_synth(w, SENTENCE, &x, &w_frames) == COACH_OK)
-    free(x);
+  pcm = NULL;
+  if(speech_worker_synth(w, SENTENCE, &pcm, &w_frames) == COACH_OK)
+    free(pcm);
   /* Same engine, same text: the same length within eSpeak's few samples of jitter. */
   CHECKF(llabs(in_frames - w_frames) < RATE / 100, "in-process %lld frames, worker %lld",
          (long long)in_frames, (long long)w_frames);
+
   speech_close(sp);
   printf("10-word sentence (%.2f s of speech): %.2f ms through the worker, %.2f ms in-process "
          "(mean of %d)\n",
          (double)w_frames / RATE, through / RUNS, inproc / RUNS, RUNS);
 }
 
-int main(int argc, char **argv)
+/* A recorded clip through the worker (libsndfile loaded by coach-speech) is the in-process
+ * clip, sample for sample: a score sounds the same whichever speaker made it. And it is the
+ * clip's floats (the recording resampled, normalised) rounded once to 16 bits: nothing on the
+ * way to 16 bits moved a level. (eSpeak NG itself does not give the very same samples twice,
+ * so a recording is compared.) */
+static void check_same_samples(const char *tmp)
 {
-  int worker_status = speech_worker_main(argc, argv);
-  if(worker_status >= 0)
-    return worker_status;
+  char dir[1024], path[1200], why[512] = "";
+  snprintf(dir, sizeof(dir), "%s/worker-voices.%d", tmp, (int)getpid());
+  snprintf(path, sizeof(path), "%s/clips", dir);
+  CHECK(mkdir(dir, 0700) == 0 && mkdir(path, 0700) == 0);
+  snprintf(path, sizeof(path), "%s/clips/hello-there.wav", dir);
+  enum { IN_RATE = 44100, IN_FRAMES = IN_RATE / 2 };
+  static float tone[IN_FRAMES];
+  for(int i = 0; i < IN_FRAMES; i++) /* a swell, loud enough from its first ms not to be trimmed */
+    tone[i] = (0.2f + 0.5f * sinf((float)M_PI * (float)i / IN_FRAMES)) *
+              sinf(2.0f * (float)M_PI * 330.0f * (float)i / IN_RATE);
+  SF_INFO info = {.samplerate = IN_RATE, .channels = 1, .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
+  SNDFILE *f = sf_open(path, SFM_WRITE, &info);
+  CHECKF(f != NULL, "%s: %s", path, sf_strerror(NULL));
+  if(!f)
+    return;
+  sf_writef_float(f, tone, IN_FRAMES);
+  sf_close(f);
 
+  speech *sp = NULL;
+  speech_worker *w = NULL;
+  int16_t *x = NULL, *pcm = NULL;
+  int64_t n_in = -1, n_w = -2;
+  CHECKF(speech_open(dir, RATE, &sp, why, sizeof(why)) == COACH_OK, "%s", why);
+  CHECKF(speech_worker_open(worker_bin, dir, RATE, &w, why, sizeof(why)) == COACH_OK, "%s",
+         why);
+  if(sp && w && speech_synth(sp, "Hello there!", &x, &n_in) == COACH_OK &&
+     speech_worker_synth(w, "Hello there!", &pcm, &n_w) == COACH_OK) {
+    int64_t differ = 0;
+    for(int64_t i = 0; n_in == n_w && i < n_in; i++)
+      differ += x[i] != pcm[i];
+    CHECKF(n_in == n_w && n_w > RATE / 4 && differ == 0,
+           "worker %lld frames, in-process %lld, %lld samples differ", (long long)n_w,
+           (long long)n_in, (long long)differ);
+    CHECKF(peak_of(pcm, n_w) == SPEECH_PEAK, "peak %.5f", peak_of(pcm, n_w));
+    /* Its length alone, as a session asks for the lines it does not hold yet: the same. */
+    int64_t n_len = -1;
+    CHECK(speech_worker_synth(w, "Hello there!", NULL, &n_len) == COACH_OK && n_len == n_w);
+    n_len = -1;
+    CHECK(speech_synth(sp, "Hello there!", NULL, &n_len) == COACH_OK && n_len == n_w);
+    /* The same recording resampled to floats the plain way (soxr's one-shot call), then
+     * normalised and rounded: the 16-bit clip differs from it by rounding only. */
+    enum { OUT_MAX = IN_FRAMES * RATE / IN_RATE + 64 };
+    static float ref[OUT_MAX];
+    size_t made = 0;
+    soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+    soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
+    CHECK(!soxr_oneshot(IN_RATE, RATE, 1, tone, IN_FRAMES, NULL, ref, OUT_MAX, &made, &io, &q,
+                        NULL));
+    float top = 0.0f;
+    for(size_t i = 0; i < made; i++)
+      top = fabsf(ref[i]) > top ? fabsf(ref[i]) : top;
+    int worst = 0;
+    for(int64_t i = 0; i < n_w && i < (int64_t)made && top > 0.0f; i++) {
+      int d = abs(pcm[i] - (int)lrintf(ref[i] * SPEECH_PEAK / top * 32768.0f));
+      worst = d > worst ? d : worst;
+    }
+    CHECKF(llabs(n_w - (int64_t)made) <= 16 && worst <= 1,
+           "%lld frames, the reference %zu; off it by up to %d steps", (long long)n_w, made,
+           worst);
+  }
+  else
+    CHECKF(0, "the recorded line: %s / %s", speech_last_error(sp), speech_worker_last_error(w));
+  free(x);
+  free(pcm);
+  speech_worker_close(w);
+  speech_close(sp);
+  unlink(path);
+  snprintf(path, sizeof(path), "%s/clips", dir);
+  rmdir(path);
+  rmdir(dir);
+}
+
+/* speech_worker_open(program) fails with why naming program and containing want. */
+static void check_refused(const char *program, const char *voices, const char *want)
+{
+  speech_worker *w = NULL;
+  char why[512] = "";
+  double t0 = now_ms();
+  coach_rc rc = speech_worker_open(program, voices, RATE, &w, why, sizeof(why));
+  CHECKF(rc == COACH_E_SPEECH && w == NULL && strstr(why, program) && strstr(why, want) &&
+         strstr(why, "reinstall coach") && !strchr(why, '\n'),
+         "%s: %d: %s", program, rc, why);
+  CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD); /* nothing left to reap */
+  printf("refused in %.1f ms: %s\n", now_ms() - t0, why);
+}
+
+/* The worker program, held open from speech_worker_open() on: a new file put in its place (a
+ * package upgrade renames one over it), or none, changes nothing for the proxy's workers. */
+static void check_program_held(const char *voices, const char *tmp)
+{
+  char copy[1100], next[1200], why[512] = "";
+  snprintf(copy, sizeof(copy), "%s/coach-speech.%d", tmp, (int)getpid());
+  snprintf(next, sizeof(next), "%s.new", copy);
+  int in = open(worker_bin, O_RDONLY), out = open(copy, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+  char buf[65536];
+  ssize_t k;
+  while(in >= 0 && out >= 0 && (k = read(in, buf, sizeof(buf))) > 0)
+    CHECK(write(out, buf, (size_t)k) == k);
+  close(in);
+  CHECK(out >= 0 && close(out) == 0);
+  speech_worker *w = NULL;
+  CHECKF(speech_worker_open(copy, voices, RATE, &w, why, sizeof(why)) == COACH_OK, "%s", why);
+  if(!w)
+    return;
+  CHECK(symlink(getenv("COACH_FAKE_SPEECH_WORKER"), next) == 0 && rename(next, copy) == 0);
+  kill(speech_worker_pid(w), SIGKILL); /* the next request needs a new worker */
+  usleep(20000);
+  say(w, "Hold it.");
+  unlink(copy);
+  kill(speech_worker_pid(w), SIGKILL);
+  usleep(20000);
+  say(w, "Hold it.");
+  speech_worker_close(w);
+}
+
+int main(void)
+{
   const char *src = getenv("COACH_SOURCE_DIR");
   char voices[1100], why[512] = "";
   snprintf(voices, sizeof(voices), "%s/voices", src ? src : ".");
+  worker_bin = getenv("COACH_SPEECH_WORKER_BIN");
+  const char *fake = getenv("COACH_FAKE_SPEECH_WORKER");
+  const char *tmp = getenv("COACH_TEST_TMP") ? getenv("COACH_TEST_TMP") : "/tmp";
+  if(!worker_bin || !fake) {
+    fprintf(stderr, "COACH_SPEECH_WORKER_BIN and COACH_FAKE_SPEECH_WORKER must be set "
+                    "(ctest sets them)\n");
+    return 1;
+  }
+
+  /* A worker program that cannot serve: refused at open, in one line that names it and says
+   * what to do, and no process stays. */
+  char path[1200];
+  snprintf(path, sizeof(path), "%s/no-such-coach-speech", tmp);
+  check_refused(path, voices, "is missing");
+  snprintf(path, sizeof(path), "%s/coach-speech-not-executable.%d", tmp, (int)getpid());
+  FILE *f = fopen(path, "w");
+  CHECK(f && fclose(f) == 0);
+  check_refused(path, voices, "not an executable file");
+  unlink(path);
+  check_refused(tmp, voices, "not an executable file"); /* a directory */
+  setenv("FAKE_SPEECH_WORKER", "version", 1);
+  char other[80];
+  snprintf(other, sizeof(other), "speaks wire format %d, this program %d", SPEECH_WIRE_VERSION + 1,
+           SPEECH_WIRE_VERSION);
+  check_refused(fake, voices, other);
+  setenv("FAKE_SPEECH_WORKER", "garbage", 1);
+  check_refused(fake, voices, "is not coach's speech worker");
+  setenv("FAKE_SPEECH_WORKER", "exit", 1);
+  check_refused(fake, voices, "exited with status 7 before it said which version it is");
+  unsetenv("FAKE_SPEECH_WORKER");
+
+  /* coach-speech itself refuses a proxy of another version, after saying its own. */
+  int sv[2];
+  CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+  pid_t pid = fork();
+  if(pid == 0) {
+    dup2(sv[1], 3);
+    execl(worker_bin, "coach-speech", "--wire=1", "3", "48000", (char *)NULL);
+    _exit(127);
+  }
+  close(sv[1]);
+  speech_wire_hello hello;
+  int status = -1;
+  CHECK(read(sv[0], &hello, sizeof(hello)) == (ssize_t)sizeof(hello) &&
+        !memcmp(hello.magic, SPEECH_WIRE_MAGIC, 8) && hello.version == SPEECH_WIRE_VERSION);
+  CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 3);
+  close(sv[0]);
 
   /* A worker that cannot open speech: its reason comes back, and no process stays. */
   speech_worker *w = NULL;
   char no_data[1200];
-  const char *tmp = getenv("COACH_TEST_TMP") ? getenv("COACH_TEST_TMP") : "/tmp";
   snprintf(no_data, sizeof(no_data), "%s/worker-no-data.%d", tmp, (int)getpid());
   mkdir(no_data, 0700);
   snprintf(no_data + strlen(no_data), sizeof(no_data) - strlen(no_data), "/espeak-ng-data");
   mkdir(no_data, 0700); /* empty: eSpeak NG finds its data directory, and nothing in it */
   *strrchr(no_data, '/') = '\0';
   setenv("ESPEAK_DATA_PATH", no_data, 1);
-  coach_rc rc = speech_worker_open(voices, RATE, &w, why, sizeof(why));
+  coach_rc rc = speech_worker_open(worker_bin, voices, RATE, &w, why, sizeof(why));
   CHECKF(rc == COACH_E_SPEECH && w == NULL && strstr(why, "espeak-ng-data"), "%d: %s", rc, why);
   CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
   unsetenv("ESPEAK_DATA_PATH");
@@ -228,12 +406,14 @@ int main(int argc, char **argv)
   rmdir(strcat(no_data, "/espeak-ng-data"));
   *strrchr(no_data, '/') = '\0';
   rmdir(no_data);
-  CHECK(speech_worker_open(voices, 1000, &w, why, sizeof(why)) == COACH_E_INVALID);
+  CHECK(speech_worker_open(worker_bin, voices, 1000, &w, why, sizeof(why)) == COACH_E_INVALID);
 
+  check_program_held(voices, tmp);
+  check_same_samples(tmp);
   check_clean_start(voices);
 
   double t0 = now_ms();
-  rc = speech_worker_open(voices, RATE, &w, why, sizeof(why));
+  rc = speech_worker_open(worker_bin, voices, RATE, &w, why, sizeof(why));
   double open_ms = now_ms() - t0;
   CHECKF(rc == COACH_OK, "speech_worker_open: %s", why);
   if(rc)
@@ -241,13 +421,18 @@ int main(int argc, char **argv)
   speech_worker_set_log(w, keep_log, NULL);
   printf("worker started in %.1f ms\n", open_ms);
 
-  /* Speaks, and as in-process speech does. */
-  int64_t plain = say(w, "Now, switch sides.");
+  /* Speaks, and as in-process speech does; its length alone comes without the clip (compared
+   * with a later synthesis: eSpeak NG's first line after it starts comes out ~60 ms short). */
+  int64_t plain = say(w, "Now, switch sides."), measured = -1;
+  CHECK(speech_worker_synth(w, "Now, switch sides.", NULL, &measured) == COACH_OK);
+  int64_t again = say(w, "Now, switch sides.");
+  CHECKF(llabs(measured - again) < RATE / 100, "%lld frames, measured alone %lld",
+         (long long)again, (long long)measured);
   measure(w, voices);
 
   /* Errors of speech itself come back as they are, and do not cost a worker. */
   pid_t first = speech_worker_pid(w);
-  float *x = NULL;
+  int16_t *x = NULL;
   int64_t n = 0;
   CHECK(speech_worker_synth(w, "", &x, &n) == COACH_E_INVALID);
   CHECK(strstr(speech_worker_last_error(w), "empty") != NULL);

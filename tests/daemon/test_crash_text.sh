@@ -1,9 +1,9 @@
 # Text that crashes eSpeak NG 1.51 ("s'" 220 times aborts the process, PLATFORM.md) cannot
 # take coachd down: from `coach say`, from a raw socket, from a user's routine, and in the
 # middle of a session, it is refused with ACK 11 (speech), the daemon logs it and keeps
-# serving, and what comes next is heard. Speech runs in a worker process (speech_worker.h):
-# no zombie is left behind, a worker killed from outside is replaced, and stopping coachd
-# leaves no worker running.
+# serving, and what comes next is heard. Speech runs in a worker process, coach-speech
+# (speech_worker.h): no zombie is left behind, a worker killed from outside is replaced, and
+# stopping coachd leaves no worker running.
 . "$COACH_SOURCE_DIR/tests/daemon/lib.sh"
 command -v socat >/dev/null || { echo "socat missing"; exit 1; }
 
@@ -36,7 +36,7 @@ record_wait_ms 300
 
 # has TEXT PATTERN: TEXT has a line matching the grep pattern.
 has() { printf '%s\n' "$1" | grep -q -- "$2"; }
-workers() { ps --ppid "$DAEMON_PID" -o pid=,stat=,args= | grep -- '--speech-worker'; }
+workers() { ps --ppid "$DAEMON_PID" -o pid=,stat=,args= | grep -- ' coach-speech --wire='; }
 zombies() { ps --ppid "$DAEMON_PID" -o stat= | grep -c '^Z'; }
 crashes_logged() { grep -c 'killed by signal 6' "$T/coachd.log"; }
 

@@ -4,8 +4,8 @@
 # too with COACH_VALGRIND_UNDEF=yes, see below) and no definite or indirect leak; the narrow
 # suppressions for library internals are in tests/sanitize/valgrind.supp.
 #
-# Only coachd itself runs under valgrind; its speech worker (coachd re-executed) runs natively,
-# since eSpeak NG is what makes it slow and unit.speech_worker covers that code. Timing is not
+# Only coachd itself runs under valgrind; its speech worker (coach-speech) runs natively, since
+# eSpeak NG is what makes it slow and audio.speech_worker covers that code. Timing is not
 # checked here (memcheck runs coachd ~20-50 times slower): only answers, states and memory.
 # Exits 77 (skipped) in a sanitizer build, where valgrind cannot run the binaries.
 . "$COACH_SOURCE_DIR/tests/daemon/lib.sh"

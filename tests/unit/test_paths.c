@@ -129,6 +129,18 @@ static void test_offline_module(void)
   EXPECT(paths_offline_module, COACH_OFFLINE_MODULE);
 }
 
+/* The same for coachd's speech worker (the build-tree case: every daemon test), and
+ * $COACH_SPEECH_WORKER first when set and not empty. */
+static void test_speech_worker(void)
+{
+  EXPECT(paths_speech_worker, COACH_SPEECH_WORKER);
+  setenv("COACH_SPEECH_WORKER", "/opt/coach/coach-speech", 1);
+  EXPECT(paths_speech_worker, "/opt/coach/coach-speech");
+  setenv("COACH_SPEECH_WORKER", "", 1);
+  EXPECT(paths_speech_worker, COACH_SPEECH_WORKER);
+  unsetenv("COACH_SPEECH_WORKER");
+}
+
 /* A buffer too small: COACH_E_LIMIT, buffer untouched. */
 static void test_small_buffer(void)
 {
@@ -139,6 +151,7 @@ static void test_small_buffer(void)
   CHECK(paths_shipped_routines(buf, sizeof(buf)) == COACH_E_LIMIT);
   CHECK(paths_default_config(buf, sizeof(buf)) == COACH_E_LIMIT);
   CHECK(paths_offline_module(buf, sizeof(buf)) == COACH_E_LIMIT);
+  CHECK(paths_speech_worker(buf, sizeof(buf)) == COACH_E_LIMIT);
   setenv("COACH_SOCKET", "/run/x/socket", 1);
   CHECK(paths_socket(buf, sizeof(buf)) == COACH_E_LIMIT);
   CHECK(!strcmp(buf, "keep"));
@@ -173,6 +186,7 @@ int main(void)
   test_user();
   test_socket();
   test_offline_module();
+  test_speech_worker();
   test_small_buffer();
   nftw(tmp_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
   return check_done();
