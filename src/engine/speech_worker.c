@@ -61,7 +61,6 @@ struct speech_worker {
   speech_worker_wait_fn wait;   /* called every SPEECH_WORKER_WAIT_TICK_MS while waiting */
   void *wait_ctx;
   char err[WHY_MAX];    /* why the last synthesis failed */
-  long peak_kb;         /* the largest resident set of any worker reaped so far */
 };
 
 /* How one exchange with the worker ended. */
@@ -258,8 +257,9 @@ static int end_worker(speech_worker *w, bool graceful, char *how, size_t how_len
   long peak_kb;
   if(w->pid < 0)
     return 0;
-  /* Its peak so far, while it is still there to ask: at a graceful end it has done all its
-   * work. (Not wait4's ru_maxrss: after posix_spawn's vfork that counts coachd's own peak.) */
+  /* Its peak, logged for the benchmarks (tests/bench/run), read while it is still there to
+   * ask: at a graceful end it has done all its work. (Not wait4's ru_maxrss: after
+   * posix_spawn's vfork that counts coachd's own peak.) */
   peak_kb = graceful ? vm_hwm_kb(pid) : -1;
   if(!graceful)
     kill(w->pid, SIGKILL);
@@ -282,8 +282,6 @@ static int end_worker(speech_worker *w, bool graceful, char *how, size_t how_len
     coach_why(how, how_len, "was lost (%s)", strerror(errno));
   else {
     describe_end(status, how, how_len);
-    if(peak_kb > w->peak_kb)
-      w->peak_kb = peak_kb;
     if(peak_kb >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
       news(w, false, "speech worker %d ended (peak resident set %ld kB)", (int)pid, peak_kb);
   }
@@ -682,11 +680,6 @@ const char *speech_worker_last_error(const speech_worker *w)
 pid_t speech_worker_pid(const speech_worker *w)
 {
   return w ? w->pid : -1;
-}
-
-long speech_worker_peak_kb(const speech_worker *w)
-{
-  return w ? w->peak_kb : 0;
 }
 
 void speech_worker_rest(speech_worker *w)

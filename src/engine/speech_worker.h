@@ -110,13 +110,8 @@ const char *speech_worker_last_error(const speech_worker *w);
  * request). For tests and logs. */
 pid_t speech_worker_pid(const speech_worker *w);
 
-/* The largest peak resident set, in kB, of the workers w has ended so far (their rusage at
- * wait4: exact, however briefly a worker lived). Each worker that ends cleanly is also told
- * to the log function, with its own peak. For benchmarks and tests. */
-long speech_worker_peak_kb(const speech_worker *w);
-
 /* Ends the running worker, if one runs, the way speech_worker_close() does, but keeps w:
- * the next request starts a new worker with the voice in effect (~15 ms, PLATFORM.md has the
+ * the next request starts a new worker with the voice in effect (~5 ms; PLATFORM.md has
  * start-up cost). For a caller that speaks in bursts and would rather not keep a process of
  * a few MB resident in between: coachd rests its worker once a session's speech is ready. */
 void speech_worker_rest(speech_worker *w);
