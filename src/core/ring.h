@@ -11,8 +11,16 @@
  * read position is a point on the producer's own timeline: the engine that remembers which
  * timeline time it wrote at write position P knows when P is being played.
  *
+ * History: by default what the consumer reads is free for the producer at once. A ring made
+ * to retain (ring_retain()) frees space only up to where the consumer releases it
+ * (ring_release()), so the consumer may go back (ring_rewind()) to any position it has not
+ * released: an output whose device queues audio the listener has not heard yet can take that
+ * audio again and replay it differently (a fade where the listener pressed pause).
+ *
  * Threads: exactly one producer thread calls ring_write() / ring_space(); exactly one
- * consumer calls ring_read() / ring_discard_to() / ring_discard_all(). ring_read_pos(),
+ * consumer calls ring_read() / ring_discard_to() / ring_discard_all() / ring_rewind() /
+ * ring_release() (the consumer role may pass from one thread to another when they
+ * synchronise, e.g. under a lock both take). ring_read_pos(),
  * ring_write_pos() and ring_available() may be called from any thread; from a thread other
  * than the consumer (for the read side) or the producer (for the write side) they return a
  * value that was true a moment ago. ring_new() and ring_free() belong to the owner, while
@@ -65,8 +73,22 @@ size_t ring_discard_to(ring *r, uint64_t pos);
 /* Consumer: drops everything written so far. Returns the number of frames dropped. */
 size_t ring_discard_all(ring *r);
 
-/* Monotonic positions (frames since ring_new). Any thread. */
+/* Owner, before the consumer starts: from now on reading frees no space; ring_release() does. */
+void ring_retain(ring *r);
+
+/* Consumer of a retaining ring: frees the space up to pos (clamped to the read position; a
+ * pos before the last release frees nothing). */
+void ring_release(ring *r, uint64_t pos);
+
+/* Consumer of a retaining ring: moves the read position back to pos, which must lie between
+ * the last release and the read position (COACH_E_INVALID otherwise, nothing changes): the
+ * frames from pos on are read again. */
+coach_rc ring_rewind(ring *r, uint64_t pos);
+
+/* Monotonic positions (frames since ring_new). Any thread. The release position equals the
+ * read position unless the ring retains. */
 uint64_t ring_read_pos(const ring *r);
 uint64_t ring_write_pos(const ring *r);
+uint64_t ring_release_pos(const ring *r);
 
 #endif
