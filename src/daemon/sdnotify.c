@@ -92,11 +92,6 @@ coach_rc sdnotify_stopping(void)
   return sdnotify_send("STOPPING=1");
 }
 
-coach_rc sdnotify_watchdog(void)
-{
-  return sdnotify_send("WATCHDOG=1");
-}
-
 coach_rc sdnotify_status(const char *fmt, ...)
 {
   char buf[8 + 200];
@@ -110,15 +105,4 @@ coach_rc sdnotify_status(const char *fmt, ...)
     if(*p == '\n')
       *p = ' ';
   return sdnotify_send(buf);
-}
-
-uint64_t sdnotify_watchdog_usec(void)
-{
-  unsigned long long usec, pid;
-  const char *p = getenv("WATCHDOG_PID");
-  if(p && (!parse_ulong(p, &pid) || pid != (unsigned long long)getpid()))
-    return 0;
-  if(!parse_ulong(getenv("WATCHDOG_USEC"), &usec))
-    return 0;
-  return usec;
 }

@@ -32,10 +32,5 @@ coach_rc sdnotify_ready(void);
 coach_rc sdnotify_stopping(void);
 /* "STATUS=text" shown by `systemctl --user status`; printf-style, cut at 200 bytes. */
 coach_rc sdnotify_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "WATCHDOG=1": the main loop is alive. */
-coach_rc sdnotify_watchdog(void);
-/* The watchdog interval in microseconds from WATCHDOG_USEC (when WATCHDOG_PID is unset or
- * ours), 0 when no watchdog is wanted. Ping at half this interval. */
-uint64_t sdnotify_watchdog_usec(void);
 
 #endif

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock_ms.h"
 #include "log.h"
 #include "sdnotify.h"
 
@@ -41,6 +42,9 @@ struct server_client {
 
   bool close_after_flush; /* said its last word: close once the output is sent */
   bool dead;              /* to be freed by reap(); nothing more is done with it */
+
+  bool deferred;      /* its command's reply comes later (server_defer) */
+  const char *deferred_cmd;
 
   bool idle;          /* parked in `idle` */
   unsigned idle_mask; /* the events it waits for */
@@ -72,13 +76,6 @@ struct server {
   int depth; /* > 0 while dispatching: clients are only freed at depth 0 */
   bool emfile_logged;
 };
-
-static int64_t now_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---------------------------------------------------------------- clients: output */
 
@@ -173,7 +170,7 @@ static void out_flush(server_client *c)
       return;
     }
     c->out_off += (size_t)n;
-    c->last_active_ms = now_ms();
+    c->last_active_ms = clock_ms_now();
   }
   if(!c->dead && pending(c) == 0) {
     c->out_off = c->out_len = 0;
@@ -209,10 +206,11 @@ static void idle_answer(server_client *c)
     }
   }
   out_str(c, "OK\n");
-  /* As MPD: the answer reports everything up to now; older news would only mislead. */
-  c->events = 0;
+  /* What it was told is reported; news it did not ask for waits for its next idle (as
+   * MPD does), so a client that watches "player" now and "mixer" later misses nothing. */
+  c->events &= ~hit;
   c->idle = false;
-  c->last_active_ms = now_ms();
+  c->last_active_ms = clock_ms_now();
 }
 
 /* ---------------------------------------------------------------- clients: the reply API */
@@ -309,14 +307,9 @@ void server_client_idle(server_client *c, unsigned events)
   c->idle = true;
   c->idle_mask = events ? events & PROTOCOL_EVENT_ALL : PROTOCOL_EVENT_ALL;
   c->answered = true;
-  c->last_active_ms = now_ms();
+  c->last_active_ms = clock_ms_now();
   if(c->events & c->idle_mask)
     idle_answer(c);
-}
-
-unsigned server_client_id(const server_client *c)
-{
-  return c->id;
 }
 
 void server_command_idle(void *ctx, server_client *c, int argc, char **argv)
@@ -440,7 +433,7 @@ static bool has_line(const server_client *c)
 /* Executes buffered lines while the client's output is all sent: backpressure. */
 static void process_input(server_client *c)
 {
-  while(!c->dead && !c->close_after_flush && pending(c) == 0) {
+  while(!c->dead && !c->close_after_flush && pending(c) == 0 && !c->deferred) {
     char *p = c->in + c->in_start;
     char *nl = c->in_len ? memchr(p, '\n', c->in_len) : NULL;
     size_t n;
@@ -512,7 +505,7 @@ static void read_input(server_client *c)
     c->eof = true;
   else {
     c->in_len += (size_t)n;
-    c->last_active_ms = now_ms();
+    c->last_active_ms = clock_ms_now();
   }
   process_input(c);
 }
@@ -595,7 +588,7 @@ static void accept_one(server *s, int fd)
   c->srv = s;
   c->fd = fd;
   c->id = ++s->next_id;
-  c->last_active_ms = now_ms();
+  c->last_active_ms = clock_ms_now();
   s->clients[s->n_clients++] = c;
   log_msg(LVL_DEBUG, "client %u: connected (pid %d)", c->id, (int)cred.pid);
   out_str(c, PROTOCOL_GREETING);
@@ -643,6 +636,65 @@ static void accept_clients(server *s)
   }
 }
 
+/* ---------------------------------------------------------------- deferred replies */
+
+server_ticket server_defer(server_client *c)
+{
+  if(!may_reply(c, "server_defer"))
+    return 0;
+  c->deferred = true;
+  c->deferred_cmd = c->cmd_name;
+  c->answered = true;
+  return c->id;
+}
+
+static server_client *deferred_client(server *s, server_ticket t)
+{
+  for(int i = 0; i < s->n_clients; i++) {
+    server_client *c = s->clients[i];
+    if(c->id == t)
+      return c->dead || !c->deferred ? NULL : c;
+  }
+  return NULL; /* gone: nobody to answer */
+}
+
+static void finish(server *s, server_client *c)
+{
+  c->deferred = false;
+  c->last_active_ms = clock_ms_now();
+  if(c->in_command)
+    return; /* answered from inside its own handler: the server goes on when it returns */
+  out_flush(c);
+  s->depth++;
+  process_input(c); /* the lines that waited behind it */
+  s->depth--;
+  reap(s);
+}
+
+void server_finish_ok(server *s, server_ticket t)
+{
+  server_client *c = deferred_client(s, t);
+  if(!c)
+    return;
+  out_str(c, "OK\n");
+  finish(s, c);
+}
+
+void server_finish_ack(server *s, server_ticket t, int code, const char *fmt, ...)
+{
+  server_client *c = deferred_client(s, t);
+  char buf[1024];
+  va_list ap;
+  size_t n;
+  if(!c)
+    return;
+  va_start(ap, fmt);
+  n = protocol_vformat_ack(buf, sizeof(buf), code, c->deferred_cmd, fmt, ap);
+  va_end(ap);
+  out_append(c, buf, n);
+  finish(s, c);
+}
+
 /* ---------------------------------------------------------------- the loop */
 
 int server_pollfds(server *s, struct pollfd *fds, int max)
@@ -661,7 +713,7 @@ int server_pollfds(server *s, struct pollfd *fds, int max)
       continue;
     if(pending(c) > 0)
       ev = POLLOUT;
-    else if(!c->eof && !c->close_after_flush && !has_line(c))
+    else if(!c->eof && !c->close_after_flush && !c->deferred && !has_line(c))
       ev = POLLIN;
     /* Even with no events, poll() reports POLLHUP and POLLERR: a vanished peer is seen. */
     fds[n].fd = c->fd;
@@ -674,18 +726,18 @@ int server_pollfds(server *s, struct pollfd *fds, int max)
 
 static bool timeout_exempt(const server_client *c)
 {
-  return c->idle && pending(c) == 0;
+  return (c->idle || c->deferred) && pending(c) == 0;
 }
 
 int server_timeout_ms(const server *s)
 {
-  int64_t now = now_ms(), best = -1;
+  int64_t now = clock_ms_now(), best = -1;
   for(int i = 0; i < s->n_clients; i++) {
     const server_client *c = s->clients[i];
     int64_t left;
     if(c->dead)
       return 0;
-    if(pending(c) == 0 && !c->close_after_flush && has_line(c))
+    if(pending(c) == 0 && !c->close_after_flush && !c->deferred && has_line(c))
       return 0;
     if(timeout_exempt(c))
       continue;
@@ -736,7 +788,7 @@ void server_dispatch(server *s, const struct pollfd *fds, int n)
       client_kill(c, LVL_DEBUG, NULL);
   }
   /* Lines left waiting by backpressure run once output has drained; then the timeouts. */
-  now = now_ms();
+  now = clock_ms_now();
   for(int i = 0; i < s->n_clients; i++) {
     server_client *c = s->clients[i];
     if(c->dead)

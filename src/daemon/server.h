@@ -37,8 +37,9 @@
  * - `idle`: server_command_idle parks the client until server_notify() reports one of the
  *   events it waits for, then replies "changed: NAME" lines and OK. Events that happen while a
  *   client is not idle are remembered and answered at its next `idle` (as MPD does), so no
- *   change falls between a `status` and an `idle`; an idle answer forgets them all, even the
- *   ones it did not wait for (as MPD). While idle, "noidle" ends the wait with a bare OK
+ *   change falls between a `status` and an `idle`; an idle answer forgets the events it
+ *   reported and keeps the others for a later `idle` (as MPD). While idle, "noidle" ends the
+ *   wait with a bare OK
  *   (remembered events stay for the next idle); any other line gets ACK [5] and
  *   the connection is closed once that is sent, because that command's reply could not be
  *   told apart from idle's.
@@ -146,8 +147,18 @@ void server_reply_vack(server_client *c, int code, const char *command, const ch
 /* Parks the client until one of events (PROTOCOL_EVENT_* bits; 0 means all) happens; if one
  * already happened since its last idle, answers at once. */
 void server_client_idle(server_client *c, unsigned events);
-/* A small number naming the client in log lines (1, 2, ... in connection order). */
-unsigned server_client_id(const server_client *c);
+/* A reply that comes later, for a command whose work runs on another thread (MPD's
+ * background commands): the handler calls server_defer() instead of answering and keeps the
+ * ticket; the client's next lines wait, as they do behind unsent output, and it is not timed
+ * out meanwhile; later the main thread answers with server_finish_ok() or
+ * server_finish_ack(). A ticket whose client has gone answers nobody. Tickets are never 0;
+ * server_defer() returns 0 (and does nothing) outside the client's own handler. */
+typedef unsigned server_ticket;
+server_ticket server_defer(server_client *c);
+void server_finish_ok(server *s, server_ticket t);
+/* "ACK [code] {command} message" for the command that was deferred. */
+void server_finish_ack(server *s, server_ticket t, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* A ready-made handler for the table entry {"idle", 0, PROTOCOL_ARGS_ANY, server_command_idle}:
  * `idle [EVENT...]` with event names from protocol.h (unknown name: ACK [3]). */

@@ -69,6 +69,15 @@ static void cmd_notify(void *ctx, server_client *c, int argc, char **argv)
   server_reply_ok(c); /* a second answer is dropped (and logged) */
 }
 
+/* A command whose reply comes later, from the test (server_finish_*). */
+static server_ticket later_ticket;
+
+static void cmd_later(void *ctx, server_client *c, int argc, char **argv)
+{
+  (void)ctx, (void)argc, (void)argv;
+  later_ticket = server_defer(c);
+}
+
 static void cmd_newline(void *ctx, server_client *c, int argc, char **argv)
 {
   (void)ctx, (void)argc, (void)argv;
@@ -81,6 +90,7 @@ static const protocol_command commands[] = {
     {"echo", 0, PROTOCOL_ARGS_ANY, cmd_echo},
     {"huge", 0, 0, cmd_huge},
     {"idle", 0, PROTOCOL_ARGS_ANY, server_command_idle},
+    {"later", 0, 0, cmd_later},
     {"newline", 0, 0, cmd_newline},
     {"noreply", 0, 0, cmd_noreply},
     {"notify", 0, 0, cmd_notify},
@@ -101,7 +111,7 @@ typedef struct conn {
 
 static int64_t ms_now(void)
 {
-  return now_ms();
+  return clock_ms_now();
 }
 
 static void pump(void)
@@ -428,16 +438,18 @@ static void test_idle(void)
   CHECK(conn_send(b, "notify\n") && expect(b, "OK"));
   CHECK(expect(a, "changed: player") && expect(a, "OK"));
 
-  /* An event while not idle waits for the next idle; unwanted events are not reported. */
+  /* An event while not idle waits for the next idle; events it did not ask for are not
+   * reported, and are kept for an idle that asks for them. */
   server_notify(srv, PROTOCOL_EVENT_MIXER);
   CHECK(conn_send(a, "idle player\n") && silent(a, 50));
   server_notify(srv, PROTOCOL_EVENT_DATABASE);
   CHECK(silent(a, 20));
   server_notify(srv, PROTOCOL_EVENT_PLAYER);
   CHECK(expect(a, "changed: player") && expect(a, "OK"));
-  server_notify(srv, PROTOCOL_EVENT_MIXER | PROTOCOL_EVENT_OPTIONS);
+  server_notify(srv, PROTOCOL_EVENT_OPTIONS);
   CHECK(conn_send(a, "idle mixer options\n") && expect(a, "changed: mixer") &&
         expect(a, "changed: options") && expect(a, "OK"));
+  CHECK(conn_send(a, "idle\n") && expect(a, "changed: database") && expect(a, "OK"));
 
   /* noidle ends the wait; noidle when not idle is ignored. */
   CHECK(conn_send(a, "idle\n") && silent(a, 20));
@@ -453,6 +465,32 @@ static void test_idle(void)
         expect(a, "ACK [5] {} only \"noidle\" is allowed while idle: closing the connection"));
   CHECK(expect_eof(a));
   conn_close(a);
+  conn_close(b);
+}
+
+/* A deferred reply: the client's next lines wait for it, other clients do not, and it is
+ * answered when the test finishes it; a ticket whose client left answers nobody. */
+static void test_deferred(void)
+{
+  conn *a = greeted(sock_path), *b = greeted(sock_path);
+  if(!a || !b)
+    return;
+  later_ticket = 0;
+  CHECK(conn_send(a, "later\nping\n") && silent(a, 50));
+  CHECK(later_ticket != 0);
+  CHECK(conn_send(b, "ping\n") && expect(b, "OK"));
+  server_finish_ok(srv, later_ticket);
+  CHECK(expect(a, "OK") && expect(a, "OK"));
+  CHECK(conn_send(a, "later\n") && silent(a, 20));
+  server_finish_ack(srv, later_ticket, PROTOCOL_ACK_SPEECH, "could not say \"%s\"", "x");
+  CHECK(expect(a, "ACK [11] {later} could not say \"x\""));
+  server_finish_ok(srv, later_ticket); /* answered already: nothing more */
+  CHECK(conn_send(a, "ping\n") && expect(a, "OK") && silent(a, 20));
+  CHECK(conn_send(a, "later\n") && silent(a, 20));
+  conn_close(a);
+  pump_for(50);
+  server_finish_ok(srv, later_ticket); /* the client left */
+  CHECK(conn_send(b, "ping\n") && expect(b, "OK"));
   conn_close(b);
 }
 
@@ -667,13 +705,6 @@ static void test_sdnotify(void)
   CHECK(n == 10 && !memcmp(buf, "STOPPING=1", 10));
   close(fd);
   unsetenv("NOTIFY_SOCKET");
-
-  setenv("WATCHDOG_USEC", "3000000", 1);
-  CHECK(sdnotify_watchdog_usec() == 3000000);
-  setenv("WATCHDOG_PID", "1", 1);
-  CHECK(getpid() == 1 || sdnotify_watchdog_usec() == 0);
-  unsetenv("WATCHDOG_PID");
-  unsetenv("WATCHDOG_USEC");
 }
 
 /* Socket activation, in a child (fd 3 may be in use in this process). */
@@ -770,6 +801,7 @@ int main(void)
   test_garbage();
   test_flood();
   test_idle();
+  test_deferred();
   test_max_clients();
   test_second_and_stale();
   test_timeout();
