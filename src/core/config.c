@@ -16,17 +16,20 @@
 
 /* ---- the schema ----------------------------------------------------------------------- */
 
-enum { SEC_AUDIO, SEC_VOICE, SEC_ROUTINES, SEC_DAEMON, SEC_COUNT };
+enum { SEC_AUDIO, SEC_PULSE, SEC_PORTAUDIO, SEC_VOICE, SEC_ROUTINES, SEC_DAEMON, SEC_COUNT };
 /* Reader states for the current section besides a SEC_* index. */
 #define SECTION_NONE (-1) /* no header yet */
 #define SECTION_SKIP (-2) /* after an unknown or repeated header: its keys are not checked,
                            * the header's own message says what to fix */
 
-static const char *const section_names[SEC_COUNT] = {"audio", "voice", "routines", "daemon"};
+static const char *const section_names[SEC_COUNT] = {"audio", "pulse", "portaudio", "voice",
+                                                      "routines", "daemon"};
 
 typedef enum key_kind {
   KIND_INT,       /* a whole number in [min, max] at `offset` */
-  KIND_DEVICE,    /* [audio] device */
+  KIND_DEVICE,    /* a device name of CONFIG_DEVICE_MAX bytes at `offset` */
+  KIND_OUTPUT,    /* [audio] output */
+  KIND_DURATION,  /* a duration (duration.h) in [min, max] ms, as int64_t ms at `offset` */
   KIND_VOICE,     /* [voice] name */
   KIND_DIR,       /* [routines] user_dir */
   KIND_DIRS,      /* [routines] dirs: a list, may continue on indented lines */
@@ -45,9 +48,13 @@ typedef struct key_def {
 /* Voice bounds are those of routine files (voice_settings in routine.h), so that a value
  * accepted here is also accepted when a routine states it. */
 static const key_def keys[] = {
-  {SEC_AUDIO, "device", KIND_DEVICE, 0, 0, 0},
+  {SEC_AUDIO, "output", KIND_OUTPUT, 0, 0, 0},
   {SEC_AUDIO, "volume", KIND_INT, offsetof(coach_config, volume), 0, 100},
-  {SEC_AUDIO, "period_ms", KIND_INT, offsetof(coach_config, period_ms), 2, 50},
+  {SEC_AUDIO, "give_up_after", KIND_DURATION, offsetof(coach_config, give_up_ms), 1000,
+   24 * 60 * 60 * 1000},
+  {SEC_PULSE, "device", KIND_DEVICE, offsetof(coach_config, pulse_device), 0, 0},
+  {SEC_PORTAUDIO, "device", KIND_DEVICE, offsetof(coach_config, portaudio_device), 0, 0},
+  {SEC_PORTAUDIO, "period_ms", KIND_INT, offsetof(coach_config, period_ms), 2, 50},
   {SEC_VOICE, "name", KIND_VOICE, 0, 0, 0},
   {SEC_VOICE, "rate", KIND_INT, offsetof(coach_config, voice.rate), 80, 260},
   {SEC_VOICE, "pitch", KIND_INT, offsetof(coach_config, voice.pitch), 0, 100},
@@ -61,11 +68,14 @@ static const key_def keys[] = {
 #define N_KEYS ((int)(sizeof(keys) / sizeof(keys[0])))
 
 static const char *const log_level_names[] = {"error", "warn", "info", "debug"};
+static const char *const output_names[] = {"auto", "pulse", "portaudio"};
 
 void config_defaults(coach_config *cfg)
 {
   memset(cfg, 0, sizeof(*cfg));
+  snprintf(cfg->output, sizeof(cfg->output), "%s", CONFIG_DEFAULT_OUTPUT);
   cfg->volume = CONFIG_DEFAULT_VOLUME;
+  cfg->give_up_ms = CONFIG_DEFAULT_GIVE_UP_MS;
   cfg->period_ms = CONFIG_DEFAULT_PERIOD_MS;
   snprintf(cfg->voice.name, sizeof(cfg->voice.name), "%s", CONFIG_DEFAULT_VOICE);
   cfg->voice.rate = CONFIG_DEFAULT_RATE;
@@ -210,9 +220,14 @@ static void read_header(parse_ctx *c, char *line, char *start)
        !strncmp(name, section_names[i], (size_t)(name_end - name)))
       id = i;
   if(id < 0) {
-    coach_diag_add(c->diag, c->line,
-                   "unknown section [%.*s] (known: audio, voice, routines, daemon)",
-                   (int)(name_end - name), name);
+    char known[200];
+    size_t used = 0;
+    known[0] = '\0';
+    for(int i = 0; i < SEC_COUNT && used < sizeof(known); i++)
+      used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s", i ? ", " : "",
+                               section_names[i]);
+    coach_diag_add(c->diag, c->line, "unknown section [%.*s] (known: %s)",
+                   (int)(name_end - name), name, known);
     c->section = SECTION_SKIP;
   }
   else if(c->section_line[id]) {
@@ -420,13 +435,42 @@ static bool set_value(parse_ctx *c, int k, const char *value)
   case KIND_INT:
     return set_int(c, k, value);
   case KIND_DEVICE:
-    if(strlen(value) >= sizeof(cfg->device)) {
-      coach_diag_add(c->diag, c->line, "[audio] device is too long (at most %zu bytes)",
-                     sizeof(cfg->device) - 1);
+    if(strlen(value) >= CONFIG_DEVICE_MAX) {
+      coach_diag_add(c->diag, c->line, "[%s] device is too long (at most %d bytes)",
+                     section_names[keys[k].section], CONFIG_DEVICE_MAX - 1);
       return false;
     }
-    memcpy(cfg->device, value, strlen(value) + 1);
+    memcpy((char *)cfg + keys[k].offset, value, strlen(value) + 1);
     return true;
+  case KIND_OUTPUT:
+    for(size_t i = 0; i < sizeof(output_names) / sizeof(output_names[0]); i++)
+      if(!strcmp(value, output_names[i])) {
+        snprintf(cfg->output, sizeof(cfg->output), "%s", value);
+        return true;
+      }
+    coach_diag_add(c->diag, c->line,
+                   "[audio] output = \"%s\" is not an output (use auto, pulse or portaudio)",
+                   value);
+    return false;
+  case KIND_DURATION: {
+    char why[160];
+    int64_t ms;
+    if(duration_parse(value, &ms, why, sizeof(why)) != COACH_OK) {
+      coach_diag_add(c->diag, c->line, "[%s] %s: %s", section_names[keys[k].section],
+                     keys[k].name, why);
+      return false;
+    }
+    if(ms < keys[k].min || ms > keys[k].max) {
+      char lo[32], hi[32];
+      duration_format(keys[k].min, lo, sizeof(lo));
+      duration_format(keys[k].max, hi, sizeof(hi));
+      coach_diag_add(c->diag, c->line, "[%s] %s = %s is out of range (use %s to %s)",
+                     section_names[keys[k].section], keys[k].name, value, lo, hi);
+      return false;
+    }
+    memcpy((char *)cfg + keys[k].offset, &ms, sizeof(ms));
+    return true;
+  }
   case KIND_VOICE:
     if(!*value)
       value = CONFIG_DEFAULT_VOICE; /* "" means the default, as for the other names */

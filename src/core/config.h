@@ -1,8 +1,11 @@
 /* config — the daemon's settings file, coach.ini (INI through inih).
  *
  * Sections and keys (config/coach.ini documents each one for users; keep both in step):
- *   [audio]    device (output device name, "" = system default), volume (0-100, 80),
- *              period_ms (2-50, 5: device period, CPU against stop/pause latency)
+ *   [audio]    output (auto | pulse | portaudio, auto), volume (0-100, 80), give_up_after
+ *              (a duration, 10m: how long a session waits for lost sound)
+ *   [pulse]    device (a sink name, "" = the server's default)
+ *   [portaudio] device (output device name or part of it, "" = system default), period_ms
+ *              (2-50, 5: device period, CPU against stop/pause latency)
  *   [voice]    name ("en-us"), rate (80-260 words/min, 140), pitch (0-100, 40),
  *              volume (eSpeak amplitude 0-200, 100)
  *   [routines] user_dir (replaces ~/.config/coach/routines), dirs (more folders, separated
@@ -45,7 +48,9 @@
 
 /* The defaults. The voice ones have the values of SPEECH_DEFAULT_* in engine/speech.h, which
  * core code cannot include; tests/unit/test_config.c checks that they agree. */
+#define CONFIG_DEFAULT_OUTPUT "auto"
 #define CONFIG_DEFAULT_VOLUME 80
+#define CONFIG_DEFAULT_GIVE_UP_MS (10 * 60 * 1000)
 #define CONFIG_DEFAULT_PERIOD_MS 5
 #define CONFIG_DEFAULT_VOICE "en-us"
 #define CONFIG_DEFAULT_RATE 140
@@ -62,9 +67,16 @@ typedef enum config_log_level {
 
 typedef struct coach_config {
   /* [audio] */
-  char device[CONFIG_DEVICE_MAX]; /* output device name or part of it; "" = system default */
+  char output[16];                /* "auto", "pulse" or "portaudio" */
   int volume;                     /* master volume, percent 0..100 */
-  int period_ms;                  /* audio device period, 2..50 ms */
+  int64_t give_up_ms;             /* a session waits this long for lost sound */
+
+  /* [pulse] */
+  char pulse_device[CONFIG_DEVICE_MAX]; /* sink name; "" = the server's default */
+
+  /* [portaudio] */
+  char portaudio_device[CONFIG_DEVICE_MAX]; /* device name or part of it; "" = default */
+  int period_ms;                            /* device period, 2..50 ms */
 
   /* [voice]: the daemon's default voice; a routine's own settings win over it. Every field
    * is set (never -1 or ""), so this is what speech_set_voice() gets for unset fields. */

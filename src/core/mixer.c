@@ -90,8 +90,13 @@ static size_t render_chunk(const timeline *t, const clip_set *clips, const mixer
       if(c->clip >= 0 && c->clip < clips->count && c->start < end)
         add_clip(&clips->items[c->clip], c->start, frame, out, n);
     }
-    else if(c->start < end)
-      tone_add(tone_of(c->kind), c->frames, t->rate, frame - c->start, tones, n, 1.0f);
+    else if(c->start < end) {
+      /* Breath tones dip under speech; chimes are short marks that ring out as they are
+       * (which also makes a chime mixed on its own add up to the same samples: coachd
+       * plays the opening chime before a session's speech exists, player.c). */
+      tone_add(tone_of(c->kind), c->frames, t->rate, frame - c->start,
+               c->kind == CUE_BREATH_IN || c->kind == CUE_BREATH_OUT ? tones : out, n, 1.0f);
+    }
   }
   for(size_t k = 0; k < n_ov; k++) {
     if(ov[k].clip < 0 || ov[k].clip >= clips->count)

@@ -18,7 +18,7 @@
 #include "clip.h"
 #include "timeline.h"
 
-#define MIXER_DUCK_LEVEL 0.35f   /* tones under speech, relative */
+#define MIXER_DUCK_LEVEL 0.35f   /* breath tones under speech, relative; chimes do not dip */
 #define MIXER_DUCK_RAMP_MS 150   /* how gently tones dip and come back */
 #define MIXER_CEILING 0.95f      /* no sample leaves the mixer louder than this */
 

@@ -1493,9 +1493,19 @@ static void free_strings(char **list, int n)
   free(list);
 }
 
+routine *routine_hold(const routine *r)
+{
+  routine *mut = (routine *)r; /* only the count changes: the routine stays read-only */
+  __atomic_add_fetch(&mut->holds, 1, __ATOMIC_RELAXED);
+  return mut;
+}
+
 void routine_free(routine *r)
 {
   if(!r)
+    return;
+  /* Acquire-release: the last owner sees every other owner's reads finished. */
+  if(__atomic_fetch_sub(&r->holds, 1, __ATOMIC_ACQ_REL) > 0)
     return;
   for(int i = 0; i < r->n_steps; i++) {
     routine_step *s = &r->steps[i];

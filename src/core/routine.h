@@ -8,8 +8,9 @@
  * Loading is all-or-nothing: routine_load() either returns a complete, validated routine or
  * none, with every problem found recorded as file:line diagnostics.
  *
- * Ownership: a routine owns every string and array it points to; routine_free() releases all.
- * Pure code (reads one file, no other effects); any thread, one routine per thread at a time.
+ * Ownership: a routine owns every string and array it points to; routine_free() releases all
+ * once the last reference (routine_hold) is dropped. Pure code (reads one file, no other
+ * effects); any thread; a loaded routine is read-only, so threads may share it.
  */
 #ifndef COACH_ROUTINE_H
 #define COACH_ROUTINE_H
@@ -101,6 +102,7 @@ typedef struct routine {
   int n_sequence;
   routine_step *steps;
   int n_steps;
+  int holds;         /* references beyond the first (routine_hold); atomic */
 } routine;
 
 /* Loads and validates path. On success *out owns a new routine and COACH_OK is returned;
@@ -114,7 +116,12 @@ coach_rc routine_load(const char *path, routine **out, coach_diag *diag);
 coach_rc routine_load_buffer(const char *data, size_t len, const char *name,
                              const char *display_path, routine **out, coach_diag *diag);
 
+/* Drops a reference to r; the last one frees it. NULL is fine. Any thread. */
 void routine_free(routine *r);
+
+/* Another reference to r, for a thread that may outlive the caller's (coachd's speech thread
+ * lays out a session while a reload may drop the routine from the library). Any thread. */
+routine *routine_hold(const routine *r);
 
 /* Picks the session length: text NULL gives the default (0 for a routine without an
  * adjustable length). Outside [min,max], or a routine without an adjustable length given one,

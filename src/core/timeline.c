@@ -585,3 +585,36 @@ const char *timeline_breath_phase(const timeline *t, int64_t frame)
     return "out";
   return "hold";
 }
+
+int64_t timeline_resume_point(const timeline *t, int64_t frame)
+{
+  if(!t->n_steps || frame <= 0)
+    return 0;
+  if(frame > t->frames)
+    frame = t->frames;
+  const timeline_step *s = &t->steps[timeline_step_at(t, frame)];
+  if(s->kind == STEP_HOLD)
+    return s->start;
+  if(s->kind == STEP_BREATHE && s->cycles > 0 && frame >= s->breath_start) {
+    int64_t cycle = timeline_ms_to_frames(breath_pattern_cycle_ms(&s->pattern), t->rate);
+    int64_t k = (frame - s->breath_start) / cycle;
+    if(k < s->cycles)
+      return s->breath_start + k * cycle;
+  }
+  /* A cue is at most longest_cue long: only those starting within that before frame reach
+   * it. Cues are sorted by start: find the first of them by bisection. */
+  size_t lo = 0, hi = t->n_cues;
+  while(lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if(t->cues[mid].start < frame - t->longest_cue)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for(size_t i = lo; i < t->n_cues && t->cues[i].start <= frame; i++) {
+    const cue *c = &t->cues[i];
+    if(c->kind == CUE_SPEECH && c->start + c->frames > frame)
+      return c->start;
+  }
+  return frame;
+}

@@ -91,6 +91,12 @@ size_t timeline_step_at(const timeline *t, int64_t frame);
 /* "in", "hold", "out" while a breathe step plays at frame, else NULL. */
 const char *timeline_breath_phase(const timeline *t, int64_t frame);
 
+/* Where a session carries on after its sound was lost at frame, so the listener never comes
+ * back into the middle of something: the start of a hold step (its spoken cue, then its count
+ * again from the start), of the breath (whole cycle) or of the spoken line playing at frame;
+ * frame itself in the quiet between them. Never after frame. */
+int64_t timeline_resume_point(const timeline *t, int64_t frame);
+
 static inline int64_t timeline_ms_to_frames(int64_t ms, int rate)
 {
   return ms * rate / 1000;

@@ -1,168 +1,115 @@
-/* audio_out — the daemon's one owner of PortAudio: a callback stream that plays what the
- * engine mixes into a lock-free ring, with pause, resume, stop, skip (flush) and volume that
- * act within one device buffer however full the ring is.
+/* audio_out — how coachd's sound leaves the process: one interface, and one file per sound
+ * system behind it, as MPD has one output plugin per audio system.
  *
- * Why this shape (PLATFORM.md): Debian's PortAudio has no PulseAudio host API, so we play to
- * ALSA's "default", which libasound2-plugins routes to the PulseAudio server. When the server
- * dies PortAudio reports no error; the callback just stops being called. So the callback
- * counts frames (the only trustworthy clock) and the main thread runs a watchdog on that
- * count; recovery is audio_out_close() + audio_out_reinit() + audio_out_open().
+ *   pulse       audio_out_pulse.c: libpulse, the client library of the sound server that
+ *               current Linux desktops run (PulseAudio, or PipeWire through pipewire-pulse).
+ *   portaudio   audio_out_portaudio.c: PortAudio, for machines with no sound server (ALSA
+ *               hardware directly, JACK). Debian's PortAudio has no PulseAudio host API, so
+ *               on a desktop it would go through ALSA's pulse plugin, which costs about six
+ *               thread wake-ups per device period and cannot take back queued audio.
  *
- * Audio: mono float32 at the mix rate (48000), samples within [-1, 1]. If a device refuses
- * mono it gets stereo with the same signal on both channels.
+ * What is shared: an output only moves frames from a feed (feed.h) to its sound system. The
+ * feed owns the ring the engine mixes into, carries out pause, resume, stop, skip's flush and
+ * volume on the frames as they are taken, and holds the session clock (the ring position
+ * heard). So both outputs play exactly the same samples; they differ in how they keep the
+ * listener's position and how soon a control is heard:
+ *   - portaudio plays what its callback takes within one device period, so a control acts
+ *     within a period or two;
+ *   - pulse keeps about half a second queued at the server (few wake-ups) and, when a control
+ *     comes, writes the new sound over the queued audio from just after the frame being heard
+ *     (kick()), as the feed's cursor allows.
  *
- * Threads. Three roles; each function says which may call it:
- *   main      one thread for all of these (the one that calls audio_out_init(); in coachd the
- *             engine thread): init, terminate, reinit, open, close, closing, check_alive,
- *             device_name. PortAudio itself must not be used from two threads at once.
- *   producer  one thread at a time (the engine): write, space, mark_end, clear_end, flush.
- *   any       control requests and readers of state; they only touch atomics, never block,
- *             and are safe from any thread, including a signal-free poll loop.
- * The PortAudio callback (inside this module) is real-time safe: no allocation, lock, I/O or
- * logging; it talks to the other threads only through the ring and atomics.
+ * Health, not guesses: an output says whether it is STARTING, PLAYING or LOST, from what its
+ * sound system reports (pulse: the context and stream state callbacks; portaudio: the stream
+ * finishing, or a callback that stops being called for AUDIO_OUT_STALL_MS, far longer than a
+ * slow sink ever pauses). A slow sink is not a lost one. A lost output is closed and a new one
+ * opened by the caller (the engine's waiting state).
  *
- * Playback control is carried out inside the callback, so it acts on what is being heard
- * now, not on what is queued: pause fades out over 5 ms and then plays silence without
- * consuming the ring (the position is kept); play fades in over 5 ms; stop is pause that
- * the caller can tell apart (the session is over); flush fades out over 5 ms and drops what
- * was queued. All fades are linear; volume changes glide (5 ms time constant), so nothing
- * clicks.
+ * Threads: every function of the table is for one thread, the engine thread, which owns the
+ * outputs it opens; notify() is called from the output's own thread.
  */
 #ifndef COACH_AUDIO_OUT_H
 #define COACH_AUDIO_OUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "coach_error.h"
+#include "feed.h"
 
-/* 5 ms: long enough that a fade of these soft signals is smaller than their own sample
- * steps (no click, measured by tests/bench), short enough that stop is silent within 20 ms. */
-#define AUDIO_OUT_FADE_MS 5        /* pause, resume, stop */
-#define AUDIO_OUT_FLUSH_FADE_MS 5  /* flush (skip), out and back in */
-#define AUDIO_OUT_VOLUME_MS 5      /* time constant of the volume glide */
-#define AUDIO_OUT_WATCHDOG_MS 1000 /* callback silent this long: the device is gone */
-/* The device period, how often the callback runs, is the caller's choice (coach.ini's
- * period_ms, 5 by default). Each period costs the ALSA pulse plugin and PortAudio about 5
- * thread wake-ups (~13 us each on our CI machines), so short periods cost CPU; the device
- * buffer is two or more periods, and stop and pause are heard only once it has played out,
- * so long periods cost latency. See README, Benchmarks. */
+/* A portaudio callback silent this long means the device is gone; a null sink that nobody
+ * records asks for its first audio up to 2 s late, a Bluetooth sink waking from suspend
+ * alike, so this is well beyond. */
+#define AUDIO_OUT_STALL_MS 5000
+
+typedef enum audio_out_health {
+  AUDIO_OUT_STARTING, /* connecting or opening; nothing is lost yet */
+  AUDIO_OUT_PLAYING,  /* ready and taking frames (a slow sink is still PLAYING) */
+  AUDIO_OUT_LOST,     /* the server, the device or the stream failed */
+} audio_out_health;
+
+typedef struct audio_out_params {
+  feed *feed;              /* where the frames come from; outlives the output */
+  int rate;                /* the feed's rate: mono float frames at this rate */
+  const char *device;      /* NULL or "": the system default; else the output's own name
+                              for a device (a pulse sink name; a PortAudio device name or
+                              part of it) */
+  const char *stream_name; /* for people, e.g. the routine's title: the desktop's volume
+                              mixer shows "coach: Constructive rest" */
+  int period_ms;           /* portaudio: the device period, 2..50 (coach.ini) */
+  /* Called from the output's own thread whenever its health may have changed, so the
+   * engine looks again (health()). Must not call back into the output. */
+  void (*notify)(void *ctx);
+  void *notify_ctx;
+} audio_out_params;
 
 typedef struct audio_out audio_out;
 
-/* What the listener hears, as the callback last saw it. PLAYING includes the fades, so
- * PAUSED and STOPPED mean "silent now". */
-typedef enum audio_out_state {
-  AUDIO_OUT_PAUSED = 0, /* the state after open: silent, ring position held */
-  AUDIO_OUT_PLAYING,
-  AUDIO_OUT_STOPPED,
-} audio_out_state;
+typedef struct audio_out_ops {
+  const char *name; /* "pulse", "portaudio": what coach.ini's [audio] output and status say */
 
-typedef struct audio_out_stats {
-  audio_out_state state;
-  uint64_t position;        /* frames taken from the ring (played or flushed): session clock */
-  uint64_t written;         /* frames the producer has written into the ring */
-  uint64_t frames_out;      /* frames handed to the device, silence included: wall clock */
-  uint64_t callbacks;       /* callback invocations */
-  uint64_t underruns;       /* callbacks that found the ring short while playing */
-  uint64_t underrun_frames; /* zero frames inserted for those */
-  uint64_t xruns;           /* callbacks PortAudio flagged with an output underflow */
-  uint64_t flushes;         /* flushes carried out */
-  bool drained;             /* mark_end was called and the position reached it */
-  bool finished;            /* PortAudio ended the stream (device lost) */
-  double callback_ms_avg;   /* time spent in the callback, per call */
-  double callback_ms_max;
-  double latency_ms;        /* output latency PortAudio reports for the stream */
-  int channels;             /* 1, or 2 if the device refused mono */
-} audio_out_stats;
+  /* Opens the output and starts it taking frames from the feed (the feed's requests decide
+   * whether they are sound or silence). Returns once the sound system answered, or failed:
+   * COACH_E_DEVICE with why saying what is missing and what to do (no server, no device, no
+   * such device, the format refused); COACH_E_NOMEM. The stream may still be STARTING. On
+   * failure *out is untouched and nothing is left open. */
+  coach_rc (*open)(const audio_out_params *p, audio_out **out, char *why, size_t why_len);
 
-/* main: initialises PortAudio with the ALSA and JACK libraries' probing noise silenced (set
- * COACH_AUDIO_DEBUG=1 in the environment to see it). Call once before audio_out_open().
- * device: the one the caller will open (as for audio_out_open); when it is the default,
- * ALSA plugins that only PortAudio's device probe would load (the AC-3 encoder and its
- * libavcodec, JACK, OSS...) are left out of this process's ALSA configuration: 13 MB less
- * resident memory. COACH_E_DEVICE if PortAudio fails (not when there is no device: open
- * says that). */
-coach_rc audio_out_init(const char *device, char *why, size_t why_len);
+  /* The feed's requests changed (pause, resume, stop, flush, volume): make them heard now. */
+  void (*kick)(audio_out *ao);
 
-/* main: closes PortAudio. Every audio_out must be closed first. Does nothing while
- * audio_out_closing() (it would hang; the process is about to exit anyway). */
-void audio_out_terminate(void);
+  /* The engine wrote more frames into the feed, or time passed: hand what the sound system
+   * wants, and bring the feed's heard position up to date. Call every engine tick. */
+  void (*pump)(audio_out *ao);
 
-/* main: terminate + init, the only way to see a sound server that (re)started after init
- * (PortAudio and ALSA's pulse hook enumerate devices only then). Close every audio_out first.
- * COACH_E_STATE while audio_out_closing(). */
-coach_rc audio_out_reinit(const char *device, char *why, size_t why_len);
+  /* Where the output stands; for LOST, why says what happened (may be NULL). */
+  audio_out_health (*health)(audio_out *ao, char *why, size_t why_len);
 
-/* main: opens the output device with a callback stream, not yet started, and an empty ring
- * of at least ring_frames frames. The producer may fill the ring before audio_out_start(),
- * so the first buffers the device plays are already sound. device: NULL for the system
- * default, else a substring of a PortAudio device name (an exact name wins over substrings;
- * case-insensitive). rate: the mix rate. period_ms: the device period (AUDIO_OUT_PERIOD_MS
- * says what it trades; 2..50), the device buffer being two or more of them. COACH_E_DEVICE with a message in why when there is
- * no device, none matches, or it refuses the format; COACH_E_INVALID for a bad rate or ring
- * size; COACH_E_STATE before init or while audio_out_closing(); COACH_E_NOMEM. On failure
- * *out is untouched. */
-coach_rc audio_out_open(const char *device, int rate, int period_ms, size_t ring_frames,
-                        audio_out **out, char *why, size_t why_len);
+  /* Closes the output and frees ao (NULL is fine). fade: the feed was asked to stop and the
+   * listener should hear its fade out before the stream ends (waits ~30 ms at most); false
+   * for a lost output (nothing waits). Never blocks for long on a server that hangs. */
+  void (*close)(audio_out *ao, bool fade);
 
-/* main: starts the stream opened by audio_out_open(). initial: AUDIO_OUT_PAUSED (silent
- * until audio_out_play, which fades in), or AUDIO_OUT_PLAYING: the ring plays from its first
- * frame with no fade-in, for a sound that begins at zero by itself (the opening chime,
- * speech). COACH_E_DEVICE with why if the device will not start; then close ao. */
-coach_rc audio_out_start(audio_out *ao, audio_out_state initial, char *why, size_t why_len);
+  /* The device playing, for status and the log ("coach_null", "default"). */
+  const char *(*device)(const audio_out *ao);
 
-/* main: stops and closes the stream and frees ao (NULL is fine). The producer must have
- * stopped touching ao. Fades out first when the stream still runs (5 ms, plus the device
- * latency for the silence to play out: ~30 ms in all). Never waits more than ~0.7 s: a
- * server that hangs (stopped, not dead) would block PortAudio's close forever, so the close
- * finishes on a background thread when the server comes back or dies, and until then
- * audio_out_closing() is true and open and reinit fail with COACH_E_STATE (retry later). */
-void audio_out_close(audio_out *ao);
+  /* Releases what the sound system keeps for the whole process once every output is closed
+   * (at exit). NULL when there is nothing. */
+  void (*shutdown)(void);
+} audio_out_ops;
 
-/* main: true while a close left behind by audio_out_close() is still waiting for the server. */
-bool audio_out_closing(void);
+/* Each output's own struct begins with this. */
+struct audio_out {
+  const audio_out_ops *ops;
+};
 
-/* main: the watchdog, for the main thread's poll loop. now_ms: CLOCK_MONOTONIC in ms. False
- * (and false from then on) when the callback has not run for AUDIO_OUT_WATCHDOG_MS since the
- * first call, when PortAudio finished the stream, or when it says the stream is inactive.
- * Then: audio_out_close(), audio_out_reinit(), audio_out_open() again. */
-bool audio_out_check_alive(audio_out *ao, int64_t now_ms);
+extern const audio_out_ops audio_out_pulse;
+extern const audio_out_ops audio_out_portaudio;
 
-/* main: the PortAudio name of the device that was opened. */
-const char *audio_out_device_name(const audio_out *ao);
+/* The output named name ("pulse", "portaudio"), NULL for any other. */
+const audio_out_ops *audio_out_find(const char *name);
 
-/* any: requests; the callback acts on them at its next run (within one device buffer). */
-void audio_out_play(audio_out *ao);  /* from PAUSED or STOPPED: fade in, consume the ring */
-void audio_out_pause(audio_out *ao); /* fade out, then silence, ring position held */
-void audio_out_stop(audio_out *ao);  /* same, but the state becomes STOPPED */
-/* volume 0..1 (clamped; NaN is ignored), applied per sample with a glide. */
-void audio_out_set_volume(audio_out *ao, float volume);
-
-/* producer (or any, less exactly): drops everything written to the ring up to now, after a
- * 5 ms fade-out if playing, then fades back in on what is written after. Called by the
- * producer right after it moved its own timeline (skip), so the boundary is exact. Returns a
- * ticket for audio_out_flush_done(). The state (playing, paused) does not change. */
-uint64_t audio_out_flush(audio_out *ao);
-/* any: true once the flush with this ticket (and every earlier one) was carried out. */
-bool audio_out_flush_done(const audio_out *ao, uint64_t ticket);
-
-/* producer: copies up to n frames into the ring; returns how many fitted (never blocks). */
-size_t audio_out_write(audio_out *ao, const float *frames, size_t n);
-/* producer: frames that fit in the ring now. */
-size_t audio_out_space(const audio_out *ao);
-/* producer: the session ends at what was written so far: once it is played, drained is set
- * and an empty ring is no longer an underrun. clear_end undoes it (a new session). Whenever
- * the ring runs dry, what is written next fades in over 5 ms rather than clicking. */
-void audio_out_mark_end(audio_out *ao);
-void audio_out_clear_end(audio_out *ao);
-
-/* any: the session clock, frames taken from the ring (= audio_out_stats.position). */
-uint64_t audio_out_position(const audio_out *ao);
-audio_out_state audio_out_state_now(const audio_out *ao);
-bool audio_out_drained(const audio_out *ao);
-/* any: a snapshot of everything above (each field atomic on its own, not all together). */
-void audio_out_get_stats(const audio_out *ao, audio_out_stats *st);
+/* At exit, once every output is closed: each output's shutdown. */
+void audio_out_shutdown(void);
 
 #endif

@@ -103,7 +103,6 @@ void daemon_reload(daemon_ctx *d, server_client *c)
   if(config_load_auto(d->explicit_config, &cfg, used, sizeof(used), &diag) == COACH_OK) {
     d->cfg = cfg;
     snprintf(d->config_path, sizeof(d->config_path), "%s", used);
-    log_set_level((log_level)d->cfg.log_level);
   }
   else {
     log_diag(&diag, LVL_ERROR);
@@ -157,6 +156,19 @@ static coach_rc open_server(daemon_ctx *d, const char *socket_opt, const server_
   return rc;
 }
 
+/* What `systemctl --user status coachd` shows. */
+static void tell_service_manager(daemon_ctx *d)
+{
+  player_status st;
+  player_get_status(d->player, &st);
+  if(st.state == PLAYER_STOPPED || st.state == PLAYER_ERROR || !st.routine[0])
+    sdnotify_status("%s", st.state == PLAYER_ERROR ? "the last session ended with an error"
+                                                   : "waiting for a session");
+  else
+    sdnotify_status("%s %s, step %d/%d", player_state_name(st.state), st.routine, st.step,
+                    st.steps);
+}
+
 /* Returns false when coachd should exit. */
 static bool handle_signals(daemon_ctx *d, int sfd)
 {
@@ -192,9 +204,11 @@ static int run(daemon_ctx *d, int sfd, int wake)
       uint64_t count;
       if(read(wake, &count, sizeof(count)) < 0 && errno != EAGAIN)
         log_msg(LVL_WARN, "eventfd: %s", strerror(errno));
-      unsigned events = player_take_events(d->player);
+      unsigned events = player_dispatch(d->player);
       if(events)
         server_notify(d->srv, events);
+      if(events & PROTOCOL_EVENT_PLAYER)
+        tell_service_manager(d);
     }
     if(r < 0)
       continue;
@@ -236,6 +250,8 @@ int main(int argc, char **argv)
     return 1;
   }
   snprintf(d.config_path, sizeof(d.config_path), "%s", used);
+  /* Once, before any other thread exists (log.h); --verbose wins over the file. Like the
+   * output and the voice, the level is read when coachd starts. */
   log_set_level(verbose ? LVL_DEBUG : (log_level)d.cfg.log_level);
   log_msg(LVL_INFO, "coach %s, settings from %s", COACH_VERSION,
           used[0] ? used : "built-in defaults");
@@ -257,8 +273,10 @@ int main(int argc, char **argv)
     return 1;
 
   char voices[PATHS_MAX], why[512] = "";
-  player_options po = {.device = d.cfg.device, .voice = d.cfg.voice, .volume = d.volume,
-                        .period_ms = d.cfg.period_ms,
+  player_options po = {.output = d.cfg.output, .pulse_device = d.cfg.pulse_device,
+                       .portaudio_device = d.cfg.portaudio_device, .period_ms = d.cfg.period_ms,
+                       .give_up_ms = d.cfg.give_up_ms, .voice = d.cfg.voice,
+                       .volume = d.volume,
                        .voices_dir = paths_voices(voices, sizeof(voices)) == COACH_OK ? voices
                                                                                       : NULL};
   if(player_new(&po, wake, &d.player, why, sizeof(why)) != COACH_OK) {
@@ -267,9 +285,10 @@ int main(int argc, char **argv)
     return 1;
   }
 
-  sdnotify_send("READY=1\nSTATUS=waiting for a session");
+  sdnotify_ready();
+  tell_service_manager(&d);
   int status = run(&d, sfd, wake);
-  sdnotify_send("STOPPING=1");
+  sdnotify_stopping();
   player_free(d.player); /* fades out a playing session */
   server_close(d.srv);   /* removes the socket file */
   library_free(&d.lib);

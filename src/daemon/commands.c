@@ -5,12 +5,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control.h"
 #include "daemon.h"
 #include "log.h"
 
-static void ack_rc(server_client *c, coach_rc rc, const char *why)
+/* The answer to a command whose work went to the engine: sent to its client later. */
+static void answer_client(void *ctx, uint64_t tag, coach_rc rc, const char *why)
 {
-  server_reply_ack(c, protocol_ack_from_rc(rc), NULL, "%s", why && why[0] ? why : coach_rc_str(rc));
+  daemon_ctx *d = ctx;
+  if(rc)
+    server_finish_ack(d->srv, (server_ticket)tag, protocol_ack_from_rc(rc), "%s",
+                      why && why[0] ? why : coach_rc_str(rc));
+  else
+    server_finish_ok(d->srv, (server_ticket)tag);
+}
+
+/* Defers c's reply (MPD's background commands) and says where the answer goes. */
+static player_reply later(daemon_ctx *d, server_client *c)
+{
+  return (player_reply){.fn = answer_client, .ctx = d, .tag = server_defer(c)};
 }
 
 static void cmd_ping(void *ctx, server_client *c, int argc, char **argv)
@@ -22,99 +35,50 @@ static void cmd_ping(void *ctx, server_client *c, int argc, char **argv)
 static void cmd_start(void *ctx, server_client *c, int argc, char **argv)
 {
   daemon_ctx *d = ctx;
-  const char *name = argv[1];
-  if(!routine_name_valid(name)) {
-    server_reply_ack(c, PROTOCOL_ACK_ARG, NULL,
-                     "\"%.60s\" is not a routine name (names use a-z, 0-9, - and _)", name);
-    return;
-  }
-  const routine *r = library_find(&d->lib, name);
-  if(!r) {
-    server_reply_ack(c, PROTOCOL_ACK_NO_ROUTINE, NULL, "no routine named \"%s\" (try: coach list)",
-                     name);
-    return;
-  }
-  char why[512] = "";
-  int64_t length;
-  if(routine_choose_length(r, argc > 2 ? argv[2] : NULL, &length, why, sizeof(why))) {
-    server_reply_ack(c, PROTOCOL_ACK_ARG, NULL, "%s", why);
-    return;
-  }
-  coach_rc rc = player_start(d->player, r, length, why, sizeof(why));
-  if(rc) {
-    log_msg(LVL_WARN, "start %s: %s", name, why);
-    ack_rc(c, rc, why);
-    return;
-  }
-  server_reply_ok(c);
-}
-
-typedef coach_rc (*player_action)(player *, char *, size_t);
-
-static void run_action(void *ctx, server_client *c, player_action act)
-{
-  daemon_ctx *d = ctx;
-  char why[512] = "";
-  coach_rc rc = act(d->player, why, sizeof(why));
-  if(rc)
-    ack_rc(c, rc, why);
-  else
-    server_reply_ok(c);
+  control_start(d, argv[1], argc > 2 ? argv[2] : NULL, later(d, c));
 }
 
 static void cmd_stop(void *ctx, server_client *c, int argc, char **argv)
 {
   (void)argc, (void)argv;
-  run_action(ctx, c, player_stop);
+  control_stop(ctx, later(ctx, c));
 }
 
 static void cmd_pause(void *ctx, server_client *c, int argc, char **argv)
 {
   (void)argc, (void)argv;
-  run_action(ctx, c, player_pause);
+  control_pause(ctx, later(ctx, c));
 }
 
 static void cmd_resume(void *ctx, server_client *c, int argc, char **argv)
 {
   (void)argc, (void)argv;
-  run_action(ctx, c, player_resume);
+  control_resume(ctx, later(ctx, c));
 }
 
 static void cmd_skip(void *ctx, server_client *c, int argc, char **argv)
 {
   (void)argc, (void)argv;
-  run_action(ctx, c, player_skip);
+  control_skip(ctx, later(ctx, c));
 }
 
 static void cmd_say(void *ctx, server_client *c, int argc, char **argv)
 {
   daemon_ctx *d = ctx;
   /* `say hello there` and `say "hello there"` mean the same. */
-  char text[PLAYER_SAY_MAX + 1];
+  char text[PLAYER_SAY_MAX + 2];
   size_t len = 0;
-  for(int i = 1; i < argc; i++) {
+  for(int i = 1; i < argc && len <= PLAYER_SAY_MAX; i++) {
     size_t n = strlen(argv[i]);
-    if(len + (len ? 1 : 0) + n > PLAYER_SAY_MAX) {
-      server_reply_ack(c, PROTOCOL_ACK_LIMIT, NULL, "the text is longer than %d bytes",
-                       PLAYER_SAY_MAX);
-      return;
-    }
     if(len)
       text[len++] = ' ';
+    if(n > PLAYER_SAY_MAX + 1 - len)
+      n = PLAYER_SAY_MAX + 1 - len; /* one byte over is enough to be refused as too long */
     memcpy(text + len, argv[i], n);
     len += n;
   }
   text[len] = '\0';
-  if(!len) {
-    server_reply_ack(c, PROTOCOL_ACK_ARG, NULL, "nothing to say");
-    return;
-  }
-  char why[512] = "";
-  coach_rc rc = player_say(d->player, text, why, sizeof(why));
-  if(rc)
-    ack_rc(c, rc, why);
-  else
-    server_reply_ok(c);
+  control_say(d, text, 0, later(d, c));
 }
 
 static void cmd_volume(void *ctx, server_client *c, int argc, char **argv)
@@ -133,8 +97,7 @@ static void cmd_volume(void *ctx, server_client *c, int argc, char **argv)
                      "\"%.20s\"", argv[1]);
     return;
   }
-  d->volume = (int)v;
-  player_set_volume(d->player, d->volume);
+  control_set_volume(d, (int)v, NULL, 0);
   server_reply_ok(c);
 }
 
@@ -145,7 +108,15 @@ static void cmd_status(void *ctx, server_client *c, int argc, char **argv)
   player_status st;
   player_get_status(d->player, &st);
   server_reply_kv(c, "state", "%s", player_state_name(st.state));
+  if(st.waiting[0])
+    server_reply_kv(c, "waiting", "%s", st.waiting);
   server_reply_kv(c, "volume", "%d", st.volume);
+  if(st.output[0]) {
+    server_reply_kv(c, "output", "%s", st.output);
+    server_reply_kv(c, "device", "%s", st.device);
+  }
+  if(st.preparing)
+    server_reply_kv(c, "preparing", "speech");
   if(st.steps > 0) {
     if(st.routine[0])
       server_reply_kv(c, "routine", "%s", st.routine);

@@ -1,109 +1,152 @@
 #include "player.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audio_out.h"
+#include "clock_ms.h"
+#include "feed.h"
 #include "log.h"
 #include "mixer.h"
 #include "protocol.h"
 #include "score.h"
+#include "speech_queue.h"
 #include "tone.h"
 
-#define PREMIX_FIRST_FRAMES 2048 /* opening chime queued before the stream starts (43 ms) */
-#define BLOCK 1024          /* frames mixed per write into the ring */
-#define OVERLAYS_MAX 8      /* `say` lines over one session at once */
-#define STOP_WAIT_MS 200    /* longest wait for the callback's fade before closing anyway */
-#define SAY_TAIL_MS 300     /* quiet after a lone `say` before the stream closes */
+#define BLOCK 1024            /* frames mixed per write into the feed */
+#define OVERLAYS_MAX 8        /* `say` lines over one session at once */
+#define SAYS_PENDING_MAX 8    /* `say` lines being made at once */
+#define SAY_TAIL_MS 300       /* quiet after a lone `say` before the output closes */
+#define SAY_CHIME_LEAD_MS 900 /* a reminder's chime rings this long before its line */
+#define RETRY_FIRST_MS 250    /* the first new output after a loss, then doubling ... */
+#define RETRY_MAX_MS 1000     /* ... up to this (a connect attempt costs ~1 ms) */
+/* Mixed before the output opens: the device's first buffers are the chime's first 43 ms, and
+ * the first sound need not wait for more of it to be mixed (the rest follows at once). */
+#define PREMIX_FRAMES 2048
 
 typedef enum request_kind {
-  REQ_NONE,
   REQ_START,
   REQ_STOP,
   REQ_PAUSE,
   REQ_RESUME,
   REQ_SKIP,
+  REQ_RESTART,
   REQ_SAY,
   REQ_VOLUME,
-  REQ_STATUS,
-  REQ_QUIT,
 } request_kind;
 
-/* One request at a time travels from the main thread to the engine thread and back. */
+/* A request on its way from the main thread to the engine. */
 typedef struct request {
+  fifo_link link; /* first */
   request_kind kind;
-  const routine *routine;
+  routine *routine; /* held */
   int64_t length_ms;
-  const char *text;
+  char *text;
+  unsigned flags;
   int volume;
-  player_status *status;
+  player_reply reply;
+} request;
+
+/* An answer on its way back. */
+typedef struct answer {
+  fifo_link link; /* first */
+  player_reply reply;
   coach_rc rc;
   char why[512];
-} request;
+} answer;
+
+/* A `say` whose line is being made. */
+typedef struct pending_say {
+  uint64_t job;
+  unsigned flags;
+  player_reply reply;
+} pending_say;
+
+/* What the main thread reads for status (under lock). */
+typedef struct published {
+  player_status st;  /* positions filled from the fields below at read time */
+  bool mapped;       /* the session's timeline plays: positions follow the feed */
+  uint64_t base_ring;
+  int64_t base_tl, fixed_tl; /* fixed_tl >= 0: the position stands (waiting) */
+  int64_t frames, step_start, step_frames;
+} published;
 
 struct player {
   pthread_t thread;
   pthread_mutex_t lock;
-  pthread_cond_t wake;  /* engine waits for a request (or its next tick) */
-  pthread_cond_t done;  /* main waits for the answer */
-  request *pending;     /* under lock: set by main, cleared by the engine when answered */
-  unsigned events;      /* under lock */
+  pthread_cond_t wake; /* the engine waits for work or its next deadline */
   int wake_fd;
 
-  bool started;         /* the engine finished initialising (under lock) */
-  coach_rc init_rc;
-  char init_why[512];
+  /* Under lock. */
+  fifo requests;  /* main -> engine */
+  fifo results;   /* speech thread -> engine */
+  fifo answers;   /* engine -> main */
+  bool output_event; /* the output's health may have changed */
+  bool quit;
+  unsigned events;
+  published pub;
+
+  /* Shared, never freed before the threads stop. */
+  feed *feed;
+  speech_queue *sq;
+  player_options opt;
+  char output_kind[16], pulse_device[128], portaudio_device[128], voices_dir[4096];
 
   /* Everything below belongs to the engine thread alone. */
-  player_options opt;
-  char device[256];
-  char voices_dir[4096];
-  speech_worker *sw;    /* eSpeak NG runs in this worker process, never in coachd; NULL
-                           while the worker program cannot run (speech_ready tries again) */
-  speaker spk;          /* score's view of sw */
-  bool pa_ready;        /* audio_out_init succeeded and nothing since asks for a reinit */
-  audio_out *ao;        /* open while a session (or a lone `say`) plays */
-  score *sc;
-  player_state state;
+  audio_out *out;
+  bool active;      /* a session or a lone `say` wants sound */
+  player_state idle_state; /* what status says when nothing is active: STOPPED or ERROR */
+  bool lone_say;
+  uint64_t job_seq; /* ids of speech jobs; a session's is its score job */
+  uint64_t session_job;
+  score *sc;        /* NULL while the session's speech is being made */
+  timeline live;    /* sc's timeline without its opening chime (mixed as the intro) */
+  bool start_pending;
+  player_reply start_reply;
+  bool silent_until_speech; /* no sound before the speech is made (the worker failed) */
+  bool paused;
   char routine_name[ROUTINE_NAME_MAX + 8];
-  char last_error[512];
-  int volume;
-  int64_t next_frame;   /* timeline frame the next mixed block starts at */
-  int64_t resident_from, resident_to; /* the span whose lines are resident */
-  uint64_t written;     /* frames written into the ring since it was opened */
-  uint64_t base_ring;   /* ring position ... */
-  int64_t base_tl;      /* ... that plays this timeline frame (moved by skip) */
-  uint64_t flush_ticket;
-  bool flushing;
+  char title[128];
+  /* The mapping from the feed to the timeline: ring position base_ring plays timeline frame
+   * base_tl; a chime of its own plays from ring position intro_at. */
+  uint64_t base_ring;
+  int64_t base_tl;
+  uint64_t stretch_at; /* where the present stretch of sound began (begin_at) */
+  bool intro;
+  uint64_t intro_at;
+  timeline intro_tl;
+  cue intro_cue;
   bool end_marked;
   size_t last_step;
   mixer_overlay overlays[OVERLAYS_MAX];
   size_t n_overlays;
-  uint64_t underruns_before; /* of sessions already closed, so status keeps counting */
-  float buf[BLOCK];
+  pending_say says[SAYS_PENDING_MAX];
+  size_t n_says;
+  /* The output and its loss. */
+  bool ever_played; /* the output of this session played: a loss then waits, before fails */
+  bool lost;
+  int64_t lost_since, retry_at;
+  int backoff_ms;
+  char lost_why[256];
+  int64_t resume_tl;
+  int64_t next_tick;
+  int volume;
+  uint64_t underruns_before;
+  char last_error[512];
+  float buf[BLOCK], extra[BLOCK];
 };
 
-static int64_t now_ms(void)
+static void wake_main(player *p)
 {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  while(nanosleep(&ts, &ts) != 0 && errno == EINTR)
-    ;
+  uint64_t one = 1;
+  if(write(p->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+    log_msg(LVL_WARN, "cannot wake the main loop: %s", strerror(errno));
 }
 
 /* Perceived loudness grows roughly with the square of the gain's percent. */
@@ -113,682 +156,922 @@ static float volume_gain(int volume)
   return (float)(v * v);
 }
 
+/* ---- engine thread: answers and news ------------------------------------------------------ */
+
+static void reply(player *p, player_reply r, coach_rc rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void reply(player *p, player_reply r, coach_rc rc, const char *fmt, ...)
+{
+  if(!r.fn)
+    return;
+  answer *a = calloc(1, sizeof(*a));
+  if(!a) {
+    log_msg(LVL_ERROR, "out of memory for an answer: a client waits until it times out");
+    return;
+  }
+  a->reply = r;
+  a->rc = rc;
+  if(fmt) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->why, sizeof(a->why), fmt, ap);
+    va_end(ap);
+  }
+  pthread_mutex_lock(&p->lock);
+  fifo_push(&p->answers, &a->link);
+  pthread_mutex_unlock(&p->lock);
+  wake_main(p);
+}
+
 static void announce(player *p, unsigned events)
 {
   pthread_mutex_lock(&p->lock);
   p->events |= events;
   pthread_mutex_unlock(&p->lock);
-  uint64_t one = 1;
-  if(write(p->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-    log_msg(LVL_WARN, "cannot wake the main loop: %s", strerror(errno));
+  wake_main(p);
 }
 
-/* Writes why and returns rc, so a handler can fail in one statement. */
-static coach_rc fail(char *why, size_t len, coach_rc rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static coach_rc fail(char *why, size_t len, coach_rc rc, const char *fmt, ...)
+static player_state state_of(const player *p)
 {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(why, len, fmt, ap);
-  va_end(ap);
-  return rc;
+  if(!p->active)
+    return PLAYER_STOPPED;
+  if(p->paused)
+    return PLAYER_PAUSED;
+  return p->lost ? PLAYER_WAITING : PLAYER_PLAYING;
 }
 
-/* --- engine thread ------------------------------------------------------------------- */
-
-/* The timeline frame being heard now. */
-static int64_t play_position(const player *p)
+/* The timeline frame the listener hears now. */
+static int64_t heard_tl(const player *p)
 {
-  uint64_t pos = audio_out_position(p->ao);
+  uint64_t heard = feed_heard_pos(p->feed);
   int64_t tl = p->base_tl;
-  if(pos > p->base_ring)
-    tl += (int64_t)(pos - p->base_ring);
-  if(tl > p->sc->timeline->frames)
+  if(heard > p->base_ring)
+    tl += (int64_t)(heard - p->base_ring);
+  if(p->sc && tl > p->sc->timeline->frames)
     tl = p->sc->timeline->frames;
   return tl;
 }
 
-static void close_session(player *p, player_state state, const char *error)
+/* Publishes what status shows. Called after every change and every tick. */
+static void publish(player *p)
 {
-  if(p->ao) {
-    audio_out_stats st;
-    audio_out_get_stats(p->ao, &st);
-    p->underruns_before += st.underruns;
-    if(state != PLAYER_ERROR) {
-      audio_out_stop(p->ao);
-      for(int waited = 0; waited < STOP_WAIT_MS; waited++) {
-        if(audio_out_state_now(p->ao) == AUDIO_OUT_STOPPED)
-          break;
-        sleep_ms(1);
-      }
+  published pub;
+  memset(&pub, 0, sizeof(pub));
+  player_status *st = &pub.st;
+  feed_stats fs;
+  feed_get_stats(p->feed, &fs);
+  st->state = p->active ? state_of(p) : p->idle_state;
+  st->volume = p->volume;
+  st->underruns = p->underruns_before + (p->active ? fs.underruns : 0);
+  snprintf(st->last_error, sizeof(st->last_error), "%s", p->last_error);
+  pub.fixed_tl = -1;
+  if(p->active) {
+    snprintf(st->routine, sizeof(st->routine), "%s", p->routine_name);
+    snprintf(st->title, sizeof(st->title), "%s", p->title);
+    st->preparing = !p->sc;
+    if(p->out) {
+      snprintf(st->output, sizeof(st->output), "%s", p->out->ops->name);
+      snprintf(st->device, sizeof(st->device), "%s", p->out->ops->device(p->out));
     }
-    audio_out_close(p->ao);
-    p->ao = NULL;
+    if(p->lost)
+      snprintf(st->waiting, sizeof(st->waiting), "%s", p->lost_why);
   }
-  score_free(p->sc);
-  p->sc = NULL;
-  p->n_overlays = 0;
-  p->state = state;
-  if(error)
-    snprintf(p->last_error, sizeof(p->last_error), "%s", error);
-  if(state == PLAYER_ERROR) {
-    /* PortAudio sees a restarted sound server only after a fresh initialisation. */
-    p->pa_ready = false;
+  if(p->active && p->sc) {
+    const timeline *t = p->sc->timeline;
+    int64_t pos = p->lost ? p->resume_tl : heard_tl(p);
+    size_t i = timeline_step_at(t, pos);
+    const timeline_step *s = &t->steps[i];
+    snprintf(st->step_label, sizeof(st->step_label), "%s", s->label);
+    st->step = (int)i + 1;
+    st->steps = (int)t->n_steps;
+    st->breath = p->lost ? NULL : timeline_breath_phase(t, pos);
+    pub.mapped = true;
+    pub.base_ring = p->base_ring;
+    pub.base_tl = p->base_tl;
+    pub.fixed_tl = p->lost ? p->resume_tl : -1;
+    pub.frames = t->frames;
+    pub.step_start = s->start;
+    pub.step_frames = s->frames;
   }
-  announce(p, PROTOCOL_EVENT_PLAYER);
+  pthread_mutex_lock(&p->lock);
+  p->pub = pub;
+  pthread_mutex_unlock(&p->lock);
 }
 
-static coach_rc ensure_portaudio(player *p, char *why, size_t len)
+/* ---- engine thread: the output ------------------------------------------------------------ */
+
+static void output_notify(void *ctx)
 {
-  if(p->pa_ready)
-    return COACH_OK;
-  coach_rc rc = audio_out_reinit(p->device, why, len);
-  p->pa_ready = rc == COACH_OK;
+  player *p = ctx;
+  pthread_mutex_lock(&p->lock);
+  p->output_event = true;
+  pthread_cond_signal(&p->wake);
+  pthread_mutex_unlock(&p->lock);
+}
+
+/* Opens the output coach.ini asks for ("auto": pulse when a server answers, else portaudio). */
+static coach_rc open_output(player *p, const char *stream_name, char *why, size_t why_len)
+{
+  audio_out_params params = {.feed = p->feed, .rate = SCORE_RATE, .stream_name = stream_name,
+                             .period_ms = p->opt.period_ms, .notify = output_notify,
+                             .notify_ctx = p};
+  bool autodetect = !strcmp(p->output_kind, "auto");
+  coach_rc rc = COACH_E_DEVICE;
+  char pulse_why[256] = "";
+
+  if(autodetect || !strcmp(p->output_kind, "pulse")) {
+    params.device = p->pulse_device;
+    rc = audio_out_pulse.open(&params, &p->out, autodetect ? pulse_why : why,
+                              autodetect ? sizeof(pulse_why) : why_len);
+    if(!rc || !autodetect)
+      return rc;
+  }
+  params.device = p->portaudio_device;
+  rc = audio_out_portaudio.open(&params, &p->out, why, why_len);
+  if(rc && autodetect)
+    log_msg(LVL_DEBUG, "pulse output: %s", pulse_why);
   return rc;
 }
 
-/* libpulse, under PortAudio's ALSA plugin, calls exit() when an allocation fails, so a
- * daemon near its address-space limit (ulimit -v) would die opening the device. Check that
- * the room it needs is there first and refuse the start cleanly when it is not. The room
- * covers the stacks of the audio threads (8 MiB each) and the plugin's buffers. */
-#define AUDIO_HEADROOM ((size_t)96 << 20)
-
-static bool address_space_short(void)
+static void kick(player *p)
 {
-  struct rlimit rl;
-  if(getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
-    return false;
-  void *room = mmap(NULL, AUDIO_HEADROOM, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                    -1, 0);
-  if(room == MAP_FAILED)
-    return true;
-  munmap(room, AUDIO_HEADROOM);
-  return false;
+  if(p->out)
+    p->out->ops->kick(p->out);
 }
 
-static coach_rc open_stream(player *p, char *why, size_t len)
+/* ---- engine thread: mixing ---------------------------------------------------------------- */
+
+/* The timeline as coachd mixes it: without the opening chime, which plays as an intro of its
+ * own so that it can begin before the session's speech exists (mixer.h: chimes add up). */
+static timeline live_view(const timeline *t)
 {
-  if(address_space_short()) {
-    snprintf(why, len, "not enough memory to open the audio device: the address-space limit "
-                       "(ulimit -v) leaves less than %zu MiB; raise it", AUDIO_HEADROOM >> 20);
-    snprintf(p->last_error, sizeof(p->last_error), "%s", why);
-    return COACH_E_NOMEM;
+  timeline v = *t;
+  if(v.n_cues > 0 && v.cues[0].kind == CUE_CHIME && v.cues[0].start == 0) {
+    v.cues++;
+    v.n_cues--;
   }
-  coach_rc rc = ensure_portaudio(p, why, len);
-  if(!rc)
-    rc = audio_out_open(p->device[0] ? p->device : NULL, SCORE_RATE, p->opt.period_ms,
-                        PLAYER_RING_FRAMES,
-                        &p->ao, why, len);
-  if(rc) {
-    p->pa_ready = false; /* the next try starts from a fresh device list */
-    snprintf(p->last_error, sizeof(p->last_error), "%s", why);
-    return rc;
-  }
-  audio_out_set_volume(p->ao, volume_gain(p->volume));
-  p->written = p->base_ring = 0;
-  p->base_tl = 0;
-  p->next_frame = 0;
-  p->flushing = p->end_marked = false;
-  p->last_step = 0;
-  return COACH_OK;
+  return v;
 }
 
-/* Starts the stream open_stream() opened, playing what is already queued from its first
- * frame; on failure the stream is closed and last_error says why. */
-static coach_rc start_stream(player *p, char *why, size_t len)
+/* The timeline frame mixing has reached. */
+static int64_t next_tl(const player *p)
 {
-  coach_rc rc = audio_out_start(p->ao, AUDIO_OUT_PLAYING, why, len);
-  if(rc) {
-    audio_out_close(p->ao);
-    p->ao = NULL;
-    p->pa_ready = false; /* the next try starts from a fresh device list */
-    snprintf(p->last_error, sizeof(p->last_error), "%s", why);
-  }
-  return rc;
+  uint64_t w = feed_write_pos(p->feed);
+  return p->base_tl + (w > p->base_ring ? (int64_t)(w - p->base_ring) : 0);
 }
 
-/* Mixes ahead of the play position, up to PLAYER_AHEAD_MS. */
-static void produce(player *p)
+static bool intro_over(const player *p, uint64_t ring_pos)
 {
-  const timeline *t = p->sc->timeline;
-  int64_t ahead = timeline_ms_to_frames(PLAYER_AHEAD_MS, t->rate);
-  if(p->flushing && audio_out_flush_done(p->ao, p->flush_ticket))
-    p->flushing = false;
-  while(p->next_frame < t->frames) {
-    uint64_t pos = audio_out_position(p->ao);
-    uint64_t from = pos > p->base_ring ? pos : p->base_ring;
-    if(p->written > from && (int64_t)(p->written - from) >= ahead)
+  return !p->intro || ring_pos >= p->intro_at + (uint64_t)p->intro_cue.frames;
+}
+
+/* Mixes the n frames the feed's ring positions [pos, pos + n) play into out. */
+static void mix_block(player *p, uint64_t pos, float *out, size_t n)
+{
+  static const clip_set none;
+  memset(out, 0, n * sizeof(float));
+  if(p->sc && pos + n > p->base_ring) {
+    size_t skip = pos < p->base_ring ? (size_t)(p->base_ring - pos) : 0;
+    int64_t frame = p->base_tl + (int64_t)(pos + skip - p->base_ring);
+    mixer_render(&p->live, &p->sc->clips, p->overlays, p->n_overlays, frame, out + skip,
+                 n - skip);
+  }
+  if(!intro_over(p, pos) && pos + n > p->intro_at) {
+    size_t skip = pos < p->intro_at ? (size_t)(p->intro_at - pos) : 0;
+    mixer_render(&p->intro_tl, &none, NULL, 0, (int64_t)(pos + skip - p->intro_at), p->extra,
+                 n - skip);
+    for(size_t i = 0; i < n - skip; i++)
+      out[skip + i] += p->extra[i];
+  }
+}
+
+/* Mixes ahead of what the output has taken, up to ahead frames; marks the end once the
+ * session's last frame is written. */
+static void produce_ahead(player *p, uint64_t ahead)
+{
+  for(;;) {
+    /* Ahead of what the output took, or of where this stretch of sound began: after a jump
+     * the old stretch is still queued, to be flushed once the new one is written. */
+    uint64_t w = feed_write_pos(p->feed), from = feed_read_pos(p->feed);
+    if(from < p->stretch_at)
+      from = p->stretch_at;
+    if(w >= from + ahead)
       break;
-    size_t n = BLOCK;
-    if(t->frames - p->next_frame < (int64_t)n)
-      n = (size_t)(t->frames - p->next_frame);
-    size_t space = audio_out_space(p->ao);
+    size_t n = BLOCK, space = feed_space(p->feed);
+    if(p->sc) {
+      int64_t left = p->live.frames - next_tl(p);
+      if(left <= 0 && intro_over(p, w)) {
+        if(!p->end_marked) {
+          feed_mark_end(p->feed);
+          p->end_marked = true;
+        }
+        break;
+      }
+      if(left > 0 && left < (int64_t)n && intro_over(p, w + (uint64_t)left))
+        n = (size_t)left;
+    }
     if(space < n)
       n = space;
     if(n == 0)
       break;
-    mixer_render(t, &p->sc->clips, p->overlays, p->n_overlays, p->next_frame, p->buf, n);
-    size_t w = audio_out_write(p->ao, p->buf, n);
-    p->written += w;
-    p->next_frame += (int64_t)w;
-    if(w < n)
-      break;
-  }
-  if(p->next_frame >= t->frames && !p->end_marked) {
-    audio_out_mark_end(p->ao);
-    p->end_marked = true;
-  }
-}
-
-static int64_t speech_window(void)
-{
-  return timeline_ms_to_frames(PLAYER_SPEECH_WINDOW_S * 1000, SCORE_RATE);
-}
-
-/* Keeps the lines heard within PLAYER_SPEECH_WINDOW_S of `from` resident, speaking again
- * those that were let go, and lets go of the others. Does nothing while `from` lies in the
- * resident span with PLAYER_REFILL_S to spare: a tick moving on, or a skip within the span. */
-static void keep_speech_resident(player *p, int64_t from)
-{
-  int64_t margin = timeline_ms_to_frames(PLAYER_REFILL_S * 1000, SCORE_RATE);
-  if(!p->sc || (from >= p->resident_from && from + margin < p->resident_to))
-    return;
-  char why[512] = "";
-  int64_t to = from + speech_window();
-  score_release(p->sc, from, to);
-  coach_rc rc = score_fill(&p->spk, p->sc, from, to, why, sizeof(why));
-  speech_worker_rest(p->sw);
-  if(rc) /* the line stays silent; the session goes on */
-    log_msg(LVL_ERROR, "%s", why[0] ? why : coach_rc_str(rc));
-  p->resident_from = from;
-  p->resident_to = to;
-}
-
-static void tick(player *p)
-{
-  if(!p->ao)
-    return;
-  keep_speech_resident(p, p->next_frame);
-  produce(p);
-  if(p->end_marked && audio_out_drained(p->ao)) {
-    log_msg(LVL_INFO, "session %s finished", p->routine_name[0] ? p->routine_name : "(say)");
-    close_session(p, PLAYER_STOPPED, NULL);
-    return;
-  }
-  if(!audio_out_check_alive(p->ao, now_ms())) {
-    log_msg(LVL_ERROR, "the audio device stopped playing (sound server gone?): session ended");
-    close_session(p, PLAYER_ERROR,
-                  "the audio device was lost mid-session (did the sound server stop?); "
-                  "start again once it is back");
-    return;
-  }
-  size_t step = timeline_step_at(p->sc->timeline, play_position(p));
-  if(step != p->last_step) {
-    p->last_step = step;
-    log_msg(LVL_DEBUG, "step %zu: %s", step + 1, p->sc->timeline->steps[step].label);
-    announce(p, PROTOCOL_EVENT_PLAYER);
-  }
-  /* Forget `say` lines that are over, so new ones always find room. */
-  size_t keep = 0;
-  for(size_t i = 0; i < p->n_overlays; i++) {
-    const mixer_overlay *o = &p->overlays[i];
-    if(o->start + p->sc->clips.items[o->clip].frames > p->next_frame)
-      p->overlays[keep++] = *o;
-  }
-  p->n_overlays = keep;
-}
-
-/* The opening chime is a fixed sound that needs no speech: it goes into the ring before the
- * session's speech is synthesised, so the first sound comes within milliseconds of `start`.
- * It is mixed through the same mixer from a timeline holding only that chime, for the
- * frames before anything else of the session could be heard, so the samples are the ones
- * the full timeline gives. */
-static void premix_opening(player *p, int64_t until)
-{
-  cue chime = {.start = 0, .kind = CUE_CHIME, .clip = -1,
-               .frames = tone_chime_frames(TONE_CHIME, SCORE_RATE)};
-  timeline opening = {.rate = SCORE_RATE, .frames = chime.frames, .cues = &chime, .n_cues = 1,
-                      .longest_cue = chime.frames};
-  clip_set none = {0};
-  int64_t safe = timeline_ms_to_frames(TIMELINE_LEAD_IN_MS - MIXER_DUCK_RAMP_MS, SCORE_RATE);
-  if(until > safe)
-    until = safe;
-  while(p->next_frame < until) {
-    size_t n = BLOCK;
-    if(until - p->next_frame < (int64_t)n)
-      n = (size_t)(until - p->next_frame);
-    mixer_render(&opening, &none, NULL, 0, p->next_frame, p->buf, n);
-    size_t w = audio_out_write(p->ao, p->buf, n);
-    p->written += w;
-    p->next_frame += (int64_t)w;
-    if(w < n)
+    mix_block(p, w, p->buf, n);
+    if(feed_write(p->feed, p->buf, n) < n)
       break;
   }
 }
 
-static coach_rc speech_ready(player *p, char *why, size_t why_len);
-
-static coach_rc do_start(player *p, request *rq)
+static void produce(player *p)
 {
-  /* Before any sound: a session that cannot speak would play its chime and stop. */
-  coach_rc rc = speech_ready(p, rq->why, sizeof(rq->why));
-  if(rc) {
-    snprintf(p->last_error, sizeof(p->last_error), "%s", rq->why);
-    return rc;
-  }
-  if(p->ao)
-    close_session(p, PLAYER_STOPPED, NULL);
-  rc = open_stream(p, rq->why, sizeof(rq->why));
-  if(!rc) {
-    /* The device's first buffers are the chime's first ms: the first sound need not wait
-     * for the rest of it (~10 ms to mix), let alone the session's speech. */
-    premix_opening(p, PREMIX_FIRST_FRAMES);
-    rc = start_stream(p, rq->why, sizeof(rq->why));
-  }
-  if(rc)
-    return rc;
-  premix_opening(p, INT64_MAX);
+  produce_ahead(p, (uint64_t)timeline_ms_to_frames(PLAYER_AHEAD_MS, SCORE_RATE));
+}
 
-  voice_settings voice = p->opt.voice;
-  score *sc = NULL;
-  rc = score_build_window(&p->spk, &voice, rq->routine, rq->length_ms, speech_window(), &sc,
-                          rq->why, sizeof(rq->why));
-  if(rc) {
-    close_session(p, PLAYER_STOPPED, NULL);
-    snprintf(p->last_error, sizeof(p->last_error), "%s", rq->why);
-    return rc;
+/* ---- engine thread: sessions -------------------------------------------------------------- */
+
+static void end_session(player *p, player_state state, const char *error)
+{
+  bool fade = state != PLAYER_ERROR && !p->lost;
+  if(p->out) {
+    if(fade) {
+      feed_stop(p->feed);
+      kick(p);
+    }
+    p->out->ops->close(p->out, fade);
+    p->out = NULL;
   }
-  /* The session's speech took memory; the sound server's client must still find its room,
-   * or libpulse exits the whole process (see address_space_short). */
-  if(address_space_short()) {
-    score_free(sc);
-    close_session(p, PLAYER_STOPPED, NULL);
-    snprintf(rq->why, sizeof(rq->why), "not enough memory for this session: the address-space "
-             "limit (ulimit -v) leaves less than %zu MiB once its speech is ready; raise it or "
-             "choose a shorter routine", AUDIO_HEADROOM >> 20);
-    snprintf(p->last_error, sizeof(p->last_error), "%s", rq->why);
-    return COACH_E_NOMEM;
+  feed_stats fs;
+  feed_get_stats(p->feed, &fs);
+  p->underruns_before += fs.underruns;
+  feed_reset(p->feed);
+  if(p->start_pending) {
+    p->start_pending = false;
+    reply(p, p->start_reply, state == PLAYER_ERROR ? COACH_E_DEVICE : COACH_E_STATE, "%s",
+          error ? error : "stopped before it was ready");
   }
-  p->sc = sc;
-  p->resident_from = 0;
-  p->resident_to = speech_window();
-  p->state = PLAYER_PLAYING;
-  p->last_error[0] = '\0';
-  snprintf(p->routine_name, sizeof(p->routine_name), "%s", rq->routine->name);
-  produce(p);
-  log_msg(LVL_INFO, "playing %s (%.0f s) on %s", p->routine_name,
-          (double)sc->timeline->frames / sc->timeline->rate, audio_out_device_name(p->ao));
+  for(size_t i = 0; i < p->n_says; i++)
+    reply(p, p->says[i].reply, COACH_E_STATE, "the session ended before the line was ready");
+  p->n_says = 0;
+  score_free(p->sc);
+  p->sc = NULL;
+  p->session_job = 0; /* a score still being made is dropped when it comes */
+  p->active = p->lone_say = p->paused = p->lost = p->intro = false;
+  p->n_overlays = 0;
+  p->routine_name[0] = p->title[0] = '\0';
+  if(error)
+    snprintf(p->last_error, sizeof(p->last_error), "%s", error);
+  p->idle_state = state;
+  publish(p);
   announce(p, PROTOCOL_EVENT_PLAYER);
+}
+
+/* Sets the feed up for a new stretch of sound: a chime of its own when intro, then the
+ * timeline from frame tl at ring position base (the chime's lead later when it rings first). */
+static void begin_at(player *p, int64_t tl, bool intro, int64_t lead_ms)
+{
+  uint64_t w = feed_write_pos(p->feed);
+  p->stretch_at = w;
+  p->intro = intro;
+  p->intro_at = w;
+  p->base_ring = w + (uint64_t)timeline_ms_to_frames(lead_ms, SCORE_RATE);
+  p->base_tl = tl;
+  p->end_marked = false;
+  p->n_overlays = 0;
+  p->last_step = (size_t)-1;
+  feed_clear_end(p->feed);
+}
+
+/* Before an output opens on the feed: its sound begins with a chime, which rises from zero
+ * by itself, so it plays as mixed from its first frame (unless the session is paused). */
+static void start_sound(player *p)
+{
+  feed_set_volume(p->feed, volume_gain(p->volume));
+  if(p->paused)
+    feed_pause(p->feed);
+  else
+    feed_start(p->feed);
+}
+
+/* Starts the session's sound: the opening chime, queued before the output starts so the first
+ * sound comes within milliseconds, then whatever of the session is ready. */
+static coach_rc begin_sound(player *p, char *why, size_t why_len)
+{
+  begin_at(p, 0, true, 0);
+  start_sound(p);
+  produce_ahead(p, PREMIX_FRAMES);
+  coach_rc rc = open_output(p, p->title, why, why_len);
+  if(rc) {
+    feed_reset(p->feed);
+    return rc;
+  }
+  log_msg(LVL_INFO, "%s plays on %s (%s)", p->routine_name, p->out->ops->name,
+          p->out->ops->device(p->out));
+  produce(p);
+  p->out->ops->pump(p->out);
   return COACH_OK;
 }
 
-/* A lone `say`: a session whose timeline is that one line. */
-static coach_rc say_alone(player *p, request *rq)
+static void do_start(player *p, request *rq)
+{
+  char why[512] = "";
+  if(p->active)
+    end_session(p, PLAYER_STOPPED, NULL);
+  uint64_t id = ++p->job_seq;
+  speech_job *job = speech_job_new(SPEECH_JOB_SCORE, id, NULL);
+  if(!job) {
+    reply(p, rq->reply, COACH_E_NOMEM, "out of memory");
+    return;
+  }
+  job->routine = rq->routine; /* the request's reference goes to the job */
+  rq->routine = NULL;
+  job->length_ms = rq->length_ms;
+  job->voice = p->opt.voice;
+  snprintf(p->title, sizeof(p->title), "%s", job->routine->title);
+  snprintf(p->routine_name, sizeof(p->routine_name), "%s", job->routine->name);
+  p->paused = false;
+
+  /* The opening chime needs no speech, so it plays while the speech thread makes the
+   * session's lines; unless the speech worker could not run last time: then nothing sounds
+   * until the lines are made, so a session that cannot speak never begins. */
+  p->silent_until_speech = speech_queue_worker_failing(p->sq);
+  if(!p->silent_until_speech) {
+    coach_rc rc = begin_sound(p, why, sizeof(why));
+    if(rc) {
+      p->title[0] = p->routine_name[0] = '\0';
+      speech_job_free(job);
+      snprintf(p->last_error, sizeof(p->last_error), "%s", why);
+      reply(p, rq->reply, rc, "%s", why);
+      publish(p);
+      announce(p, PROTOCOL_EVENT_PLAYER);
+      return;
+    }
+  }
+  p->active = true;
+  p->ever_played = false;
+  p->lost = false;
+  p->session_job = id;
+  p->start_pending = true;
+  p->start_reply = rq->reply;
+  p->last_error[0] = '\0';
+  speech_queue_push(p->sq, job);
+  publish(p);
+  announce(p, PROTOCOL_EVENT_PLAYER);
+}
+
+/* The session's score is made: it plays from where the opening chime has got to. */
+static void score_ready(player *p, speech_job *job)
+{
+  if(job->rc) {
+    log_msg(LVL_ERROR, "%s: %s", p->routine_name, job->why);
+    char why[600];
+    snprintf(why, sizeof(why), "%s", job->why);
+    player_reply r = p->start_reply;
+    p->start_pending = false;
+    end_session(p, PLAYER_STOPPED, why);
+    reply(p, r, job->rc, "%s", why);
+    return;
+  }
+  if(p->silent_until_speech) {
+    char why[512] = "";
+    p->silent_until_speech = false;
+    coach_rc rc = begin_sound(p, why, sizeof(why));
+    if(rc) {
+      player_reply r = p->start_reply;
+      p->start_pending = false;
+      end_session(p, PLAYER_STOPPED, why);
+      reply(p, r, rc, "%s", why);
+      return;
+    }
+  }
+  p->sc = job->score;
+  job->score = NULL;
+  p->live = live_view(p->sc->timeline);
+  /* Before the first line the timeline without its chime is silent: the session goes on
+   * seamlessly from the frame mixing has reached, or, if the speech took longer than that
+   * silence, with the whole timeline that much later. */
+  int64_t first = p->live.n_cues ? p->live.cues[0].start : p->live.frames;
+  if(next_tl(p) > first) {
+    p->base_ring = feed_write_pos(p->feed) - (uint64_t)first;
+    p->base_tl = 0;
+  }
+  if(p->start_pending) {
+    p->start_pending = false;
+    reply(p, p->start_reply, COACH_OK, NULL);
+  }
+  log_msg(LVL_INFO, "playing %s (%.0f s)", p->routine_name,
+          (double)p->sc->timeline->frames / SCORE_RATE);
+  produce(p);
+  if(p->out)
+    p->out->ops->pump(p->out);
+}
+
+/* A lone `say`: a session whose timeline is that one line (after a chime, with flags). */
+static coach_rc say_alone(player *p, pending_say *ps, int16_t *samples, int64_t frames,
+                          char *why, size_t why_len)
 {
   score *sc = calloc(1, sizeof(*sc));
   timeline *t = calloc(1, sizeof(*t));
   timeline_step *step = calloc(1, sizeof(*step));
   cue *c = calloc(1, sizeof(*c));
-  if(!sc || !t || !step || !c) {
-    free(sc);
-    free(t);
-    free(step);
-    free(c);
-    return fail(rq->why, sizeof(rq->why), COACH_E_NOMEM, "out of memory");
-  }
-  sc->timeline = t;
   int id;
-  coach_rc rc = speech_worker_set_voice(p->sw, &p->opt.voice, rq->why, sizeof(rq->why));
-  if(!rc)
-    rc = score_add_line(&p->spk, sc, rq->text, &id, rq->why, sizeof(rq->why));
-  if(rc) {
-    free(step);
-    free(c);
-    score_free(sc);
-    return rc;
-  }
-  *c = (cue){.start = 0, .frames = sc->clips.items[id].frames, .kind = CUE_SPEECH, .clip = id,
-             .text = NULL};
+  coach_rc rc = COACH_E_NOMEM;
+  if(!sc || !t || !step || !c)
+    goto fail;
+  sc->timeline = t;
+  rc = clip_set_add(&sc->clips, samples, frames, &id);
+  if(rc)
+    goto fail;
+  *c = (cue){.start = 0, .frames = frames, .kind = CUE_SPEECH, .clip = id};
   t->rate = SCORE_RATE;
   t->cues = c;
   t->n_cues = 1;
-  t->longest_cue = c->frames;
-  t->frames = c->frames + timeline_ms_to_frames(SAY_TAIL_MS, SCORE_RATE);
-  *step = (timeline_step){.start = 0, .frames = t->frames, .label = "say", .name = "say",
-                          .kind = STEP_SAY};
+  t->longest_cue = frames;
+  t->frames = frames + timeline_ms_to_frames(SAY_TAIL_MS, SCORE_RATE);
+  *step = (timeline_step){.frames = t->frames, .label = "say", .name = "say", .kind = STEP_SAY};
   t->steps = step;
   t->n_steps = 1;
 
-  rc = open_stream(p, rq->why, sizeof(rq->why));
-  if(rc) {
-    score_free(sc);
-    return rc;
-  }
+  p->paused = false;
   p->sc = sc;
+  p->live = *t;
+  begin_at(p, 0, ps->flags & PLAYER_SAY_CHIME, ps->flags & PLAYER_SAY_CHIME ? SAY_CHIME_LEAD_MS
+                                                                             : 0);
+  start_sound(p);
   produce(p);
-  rc = start_stream(p, rq->why, sizeof(rq->why));
+  rc = open_output(p, "coach", why, why_len);
   if(rc) {
     p->sc = NULL;
+    feed_reset(p->feed);
     score_free(sc);
     return rc;
   }
+  p->active = p->lone_say = true;
+  p->ever_played = false;
   p->routine_name[0] = '\0';
-  p->state = PLAYER_PLAYING;
-  announce(p, PROTOCOL_EVENT_PLAYER);
+  snprintf(p->title, sizeof(p->title), "say");
+  p->out->ops->pump(p->out);
   return COACH_OK;
+
+fail:
+  free(step);
+  free(c);
+  score_free(sc); /* frees t; the samples stay the caller's when adding failed */
+  return rc;
 }
 
-static coach_rc do_say(player *p, request *rq)
+static void line_ready(player *p, speech_job *job)
 {
-  coach_rc rc = speech_ready(p, rq->why, sizeof(rq->why));
-  if(rc)
-    return rc;
-  if(!p->sc)
-    return say_alone(p, rq);
-  if(p->n_overlays >= OVERLAYS_MAX)
-    return fail(rq->why, sizeof(rq->why), COACH_E_LIMIT,
-                "%d lines are already waiting to be said; try again in a moment",
-                OVERLAYS_MAX);
-  int id;
-  rc = score_add_line(&p->spk, p->sc, rq->text, &id, rq->why, sizeof(rq->why));
-  if(rc)
-    return rc;
-  /* It joins the mix where mixing is now: heard after what is already queued. */
-  p->overlays[p->n_overlays++] = (mixer_overlay){.clip = id, .start = p->next_frame};
-  if(p->end_marked) { /* the session was about to end: let the line finish first */
-    int64_t end = p->next_frame + p->sc->clips.items[id].frames;
-    if(end > p->sc->timeline->frames)
-      p->sc->timeline->frames = end;
-    audio_out_clear_end(p->ao);
-    p->end_marked = false;
-  }
-  produce(p);
-  return COACH_OK;
-}
-
-static coach_rc do_skip(player *p, request *rq)
-{
-  if(!p->sc)
-    return fail(rq->why, sizeof(rq->why), COACH_E_STATE, "nothing is playing");
-  const timeline *t = p->sc->timeline;
-  size_t step = timeline_step_at(t, play_position(p));
-  if(step + 1 >= t->n_steps) {
-    close_session(p, PLAYER_STOPPED, NULL);
-    return COACH_OK;
-  }
-  int64_t target = t->steps[step + 1].start;
-  keep_speech_resident(p, target); /* before the jump, while the old position still plays */
-  p->flush_ticket = audio_out_flush(p->ao);
-  p->flushing = true;
-  p->base_ring = p->written;
-  p->base_tl = target;
-  p->next_frame = target;
-  p->n_overlays = 0;
-  if(p->end_marked) {
-    audio_out_clear_end(p->ao);
-    p->end_marked = false;
-  }
-  produce(p);
-  log_msg(LVL_INFO, "skipped to step %zu: %s", step + 2, t->steps[step + 1].label);
-  return COACH_OK;
-}
-
-static void fill_status(player *p, player_status *st)
-{
-  memset(st, 0, sizeof(*st));
-  st->state = p->state;
-  st->volume = p->volume;
-  st->underruns = p->underruns_before;
-  snprintf(st->last_error, sizeof(st->last_error), "%s", p->last_error);
-  if(!p->sc || !p->ao)
+  size_t i = 0;
+  while(i < p->n_says && p->says[i].job != job->id)
+    i++;
+  if(i == p->n_says)
+    return; /* the session it was for has ended: it was answered then */
+  pending_say ps = p->says[i];
+  p->says[i] = p->says[--p->n_says];
+  if(job->rc) {
+    log_msg(LVL_WARN, "say: %s", job->why);
+    reply(p, ps.reply, job->rc, "%s", job->why);
     return;
-  audio_out_stats as;
-  audio_out_get_stats(p->ao, &as);
-  st->underruns += as.underruns;
-  const timeline *t = p->sc->timeline;
-  int64_t pos = play_position(p);
-  size_t i = timeline_step_at(t, pos);
-  const timeline_step *s = &t->steps[i];
-  snprintf(st->routine, sizeof(st->routine), "%s", p->routine_name);
-  snprintf(st->title, sizeof(st->title), "%s", t->title ? t->title : "say");
-  snprintf(st->step_label, sizeof(st->step_label), "%s", s->label);
-  st->step = (int)i + 1;
-  st->steps = (int)t->n_steps;
-  st->breath = timeline_breath_phase(t, pos);
-  st->elapsed_s = (double)pos / t->rate;
-  st->duration_s = (double)t->frames / t->rate;
-  st->step_elapsed_s = (double)(pos - s->start) / t->rate;
-  st->step_duration_s = (double)s->frames / t->rate;
+  }
+  char why[512] = "";
+  if(!p->active) {
+    coach_rc rc = say_alone(p, &ps, job->samples, job->frames, why, sizeof(why));
+    if(!rc)
+      job->samples = NULL; /* the score has it */
+    reply(p, ps.reply, rc, "%s", why);
+    publish(p);
+    announce(p, PROTOCOL_EVENT_PLAYER);
+    return;
+  }
+  if(!p->sc || p->lost) {
+    reply(p, ps.reply, COACH_E_STATE, "%s", p->lost ? "the session is waiting for its sound "
+          "output; say it again once it plays" : "the session is still being prepared; say it "
+          "again in a moment");
+    return;
+  }
+  if(p->n_overlays >= OVERLAYS_MAX) {
+    reply(p, ps.reply, COACH_E_LIMIT, "%d lines are already being said; try again in a moment",
+          OVERLAYS_MAX);
+    return;
+  }
+  int id;
+  coach_rc rc = clip_set_add(&p->sc->clips, job->samples, job->frames, &id);
+  if(rc) {
+    reply(p, ps.reply, rc, "out of memory");
+    return;
+  }
+  job->samples = NULL;
+  /* It joins the mix where mixing is now: heard after what is already queued. */
+  int64_t at = next_tl(p);
+  p->overlays[p->n_overlays++] = (mixer_overlay){.clip = id, .start = at};
+  int64_t end = at + p->sc->clips.items[id].frames;
+  if(end > p->live.frames) { /* the session was about to end: let the line finish first */
+    p->sc->timeline->frames = end;
+    p->live.frames = end;
+    if(p->end_marked) {
+      feed_clear_end(p->feed);
+      p->end_marked = false;
+    }
+  }
+  produce(p);
+  if(p->out)
+    p->out->ops->pump(p->out);
+  reply(p, ps.reply, COACH_OK, NULL);
 }
 
-static coach_rc handle(player *p, request *rq)
+static void do_say(player *p, request *rq)
 {
-  rq->why[0] = '\0';
+  if(p->n_says >= SAYS_PENDING_MAX) {
+    reply(p, rq->reply, COACH_E_LIMIT, "%d lines are already waiting to be said; try again in "
+          "a moment", SAYS_PENDING_MAX);
+    return;
+  }
+  uint64_t id = ++p->job_seq;
+  speech_job *job = speech_job_new(SPEECH_JOB_LINE, id, rq->text);
+  if(!job) {
+    reply(p, rq->reply, COACH_E_NOMEM, "out of memory");
+    return;
+  }
+  job->voice = p->sc && !p->lone_say ? p->sc->voice : p->opt.voice;
+  p->says[p->n_says++] = (pending_say){.job = id, .flags = rq->flags, .reply = rq->reply};
+  speech_queue_push(p->sq, job);
+}
+
+/* Goes on from timeline frame target: what is queued fades out and is dropped. The new part
+ * is mixed before the flush, so the output never finds nothing to play in between. */
+static void jump(player *p, int64_t target)
+{
+  uint64_t at = feed_write_pos(p->feed);
+  begin_at(p, target, false, 0);
+  produce(p);
+  feed_flush(p->feed, at);
+  kick(p);
+}
+
+static void do_skip(player *p, request *rq, bool restart)
+{
+  if(!p->active || p->lone_say || p->lost || !p->sc) {
+    reply(p, rq->reply, COACH_E_STATE, "%s",
+          !p->active || p->lone_say ? "nothing is playing"
+          : p->lost ? "the session is waiting for its sound output"
+                    : "the session is still being prepared; try again in a moment");
+    return;
+  }
+  const timeline *t = p->sc->timeline;
+  size_t step = timeline_step_at(t, heard_tl(p));
+  if(!restart && step + 1 >= t->n_steps) {
+    end_session(p, PLAYER_STOPPED, NULL);
+    reply(p, rq->reply, COACH_OK, NULL);
+    return;
+  }
+  size_t to = restart ? step : step + 1;
+  jump(p, t->steps[to].start);
+  log_msg(LVL_INFO, "%s step %zu: %s", restart ? "back to the start of" : "skipped to", to + 1,
+          t->steps[to].label);
+  publish(p);
+  announce(p, PROTOCOL_EVENT_PLAYER);
+  reply(p, rq->reply, COACH_OK, NULL);
+}
+
+static void handle(player *p, request *rq)
+{
   switch(rq->kind) {
-  case REQ_START: return do_start(p, rq);
+  case REQ_START: do_start(p, rq); return;
+  case REQ_SAY: do_say(p, rq); return;
+  case REQ_SKIP: do_skip(p, rq, false); return;
+  case REQ_RESTART: do_skip(p, rq, true); return;
   case REQ_STOP:
-    if(!p->ao)
-      return fail(rq->why, sizeof(rq->why), COACH_E_STATE, "nothing is playing");
-    close_session(p, PLAYER_STOPPED, NULL);
+    if(!p->active) {
+      reply(p, rq->reply, COACH_E_STATE, "nothing is playing");
+      return;
+    }
+    end_session(p, PLAYER_STOPPED, NULL);
     log_msg(LVL_INFO, "stopped");
-    return COACH_OK;
+    reply(p, rq->reply, COACH_OK, NULL);
+    return;
   case REQ_PAUSE:
-    if(p->state != PLAYER_PLAYING || !p->ao)
-      return fail(rq->why, sizeof(rq->why), COACH_E_STATE, "%s",
-                  p->state == PLAYER_PAUSED ? "already paused" : "nothing is playing");
-    audio_out_pause(p->ao);
-    p->state = PLAYER_PAUSED;
-    announce(p, PROTOCOL_EVENT_PLAYER);
-    return COACH_OK;
+    if(!p->active || p->paused) {
+      reply(p, rq->reply, COACH_E_STATE, "%s", p->paused ? "already paused" : "nothing is playing");
+      return;
+    }
+    p->paused = true;
+    feed_pause(p->feed);
+    kick(p);
+    break;
   case REQ_RESUME:
-    if(p->state != PLAYER_PAUSED || !p->ao)
-      return fail(rq->why, sizeof(rq->why), COACH_E_STATE, "%s",
-                  p->state == PLAYER_PLAYING ? "already playing" : "nothing is paused");
-    audio_out_play(p->ao);
-    p->state = PLAYER_PLAYING;
-    announce(p, PROTOCOL_EVENT_PLAYER);
-    return COACH_OK;
-  case REQ_SKIP: return do_skip(p, rq);
-  case REQ_SAY: return do_say(p, rq);
+    if(!p->active || !p->paused) {
+      reply(p, rq->reply, COACH_E_STATE, "%s", p->active ? "already playing" : "nothing is paused");
+      return;
+    }
+    p->paused = false;
+    feed_play(p->feed);
+    kick(p);
+    break;
   case REQ_VOLUME:
     p->volume = rq->volume;
-    if(p->ao)
-      audio_out_set_volume(p->ao, volume_gain(p->volume));
+    feed_set_volume(p->feed, volume_gain(p->volume));
+    kick(p);
+    publish(p);
     announce(p, PROTOCOL_EVENT_MIXER);
-    return COACH_OK;
-  case REQ_STATUS: fill_status(p, rq->status); return COACH_OK;
-  default: return COACH_OK;
+    reply(p, rq->reply, COACH_OK, NULL);
+    return;
   }
+  publish(p);
+  announce(p, PROTOCOL_EVENT_PLAYER);
+  reply(p, rq->reply, COACH_OK, NULL);
 }
 
-/* While the worker synthesises (a long `say` takes a while), keep the ring filled so the
- * session plays on without an underrun. Only clips already in the score are mixed; the new
- * one is added after the synthesis returns. */
-static void keep_playing(void *ctx)
+/* ---- engine thread: the sound lost and found ---------------------------------------------- */
+
+static void lose_output(player *p, const char *why)
+{
+  if(p->lone_say) { /* a line, not a session: nothing to come back to */
+    log_msg(LVL_WARN, "say: the sound output was lost (%s)", why);
+    end_session(p, PLAYER_STOPPED, NULL);
+    return;
+  }
+  if(!p->ever_played && p->start_pending) {
+    char msg[400];
+    snprintf(msg, sizeof(msg), "the sound output failed before the session began: %s", why);
+    log_msg(LVL_ERROR, "%s", msg);
+    end_session(p, PLAYER_ERROR, msg);
+    return;
+  }
+  uint64_t heard = feed_heard_pos(p->feed);
+  if(!p->lost) {
+    /* Where to come back to: the last place heard, back to the start of what was cut. */
+    if(p->sc && heard >= p->base_ring)
+      p->resume_tl = timeline_resume_point(p->sc->timeline, heard_tl(p));
+    else if(!p->sc)
+      p->resume_tl = 0;
+    else
+      p->resume_tl = p->base_tl; /* still in the chime before it */
+    p->lost_since = clock_ms_now();
+    p->backoff_ms = RETRY_FIRST_MS;
+  }
+  else if(p->sc && heard >= p->base_ring) /* a new output played a little, then failed too */
+    p->resume_tl = timeline_resume_point(p->sc->timeline, heard_tl(p));
+  snprintf(p->lost_why, sizeof(p->lost_why), "%s", why);
+  log_msg(LVL_WARN, "sound output lost (%s): waiting for it, the session keeps its place", why);
+  p->out->ops->close(p->out, false);
+  p->out = NULL;
+  feed_stats fs;
+  feed_get_stats(p->feed, &fs);
+  p->underruns_before += fs.underruns;
+  feed_reset(p->feed);
+  p->lost = true;
+  p->retry_at = clock_ms_now() + p->backoff_ms;
+  publish(p);
+  announce(p, PROTOCOL_EVENT_PLAYER);
+}
+
+static void try_output_again(player *p)
+{
+  char why[256] = "";
+  begin_at(p, p->resume_tl, true, p->resume_tl > 0 ? TIMELINE_LEAD_IN_MS : 0);
+  start_sound(p);
+  produce(p);
+  if(open_output(p, p->title, why, sizeof(why)) != COACH_OK) {
+    feed_reset(p->feed);
+    p->backoff_ms = p->backoff_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : p->backoff_ms * 2;
+    p->retry_at = clock_ms_now() + p->backoff_ms;
+    log_msg(LVL_DEBUG, "sound output still missing: %s", why);
+    return;
+  }
+  p->lost = false;
+  log_msg(LVL_INFO, "sound output back (%s, %s): carrying on from %.1f s", p->out->ops->name,
+          p->out->ops->device(p->out), (double)p->resume_tl / SCORE_RATE);
+  p->out->ops->pump(p->out);
+  publish(p);
+  announce(p, PROTOCOL_EVENT_PLAYER);
+}
+
+/* ---- engine thread: the tick -------------------------------------------------------------- */
+
+static void tick(player *p)
+{
+  int64_t now = clock_ms_now();
+  if(p->out) {
+    char why[256] = "";
+    audio_out_health h = p->out->ops->health(p->out, why, sizeof(why));
+    if(h == AUDIO_OUT_LOST) {
+      lose_output(p, why[0] ? why : "the sound output stopped");
+      return;
+    }
+    if(h == AUDIO_OUT_PLAYING)
+      p->ever_played = true;
+    produce(p);
+    p->out->ops->pump(p->out);
+  }
+  else if(p->lost) {
+    if(now - p->lost_since >= p->opt.give_up_ms) {
+      char msg[512];
+      snprintf(msg, sizeof(msg), "the sound output was lost (%s) and did not come back within "
+               "%lld s; the session ended at %.0f s. Start it again with: coach start %s",
+               p->lost_why, (long long)(p->opt.give_up_ms / 1000),
+               (double)p->resume_tl / SCORE_RATE, p->routine_name);
+      log_msg(LVL_ERROR, "%s", msg);
+      end_session(p, PLAYER_ERROR, msg);
+      return;
+    }
+    if(now >= p->retry_at)
+      try_output_again(p);
+    return;
+  }
+  if(p->end_marked && feed_drained(p->feed)) {
+    log_msg(LVL_INFO, "session %s finished", p->routine_name[0] ? p->routine_name : "(say)");
+    end_session(p, PLAYER_STOPPED, NULL);
+    return;
+  }
+  if(p->sc) {
+    size_t step = timeline_step_at(p->sc->timeline, heard_tl(p));
+    if(step != p->last_step) {
+      p->last_step = step;
+      log_msg(LVL_DEBUG, "step %zu: %s", step + 1, p->sc->timeline->steps[step].label);
+      announce(p, PROTOCOL_EVENT_PLAYER);
+    }
+    /* Forget `say` lines that are over, so new ones always find room. */
+    size_t keep = 0;
+    for(size_t i = 0; i < p->n_overlays; i++) {
+      const mixer_overlay *o = &p->overlays[i];
+      if(o->start + p->sc->clips.items[o->clip].frames > next_tl(p))
+        p->overlays[keep++] = *o;
+    }
+    p->n_overlays = keep;
+  }
+  publish(p);
+}
+
+/* The engine's next deadline: a tick while sound plays, the next try while waiting. */
+static int64_t next_deadline(const player *p)
+{
+  if(!p->active)
+    return -1;
+  if(p->lost) {
+    int64_t give_up = p->lost_since + p->opt.give_up_ms;
+    return p->retry_at < give_up ? p->retry_at : give_up;
+  }
+  return p->next_tick;
+}
+
+/* ---- engine thread: the loop -------------------------------------------------------------- */
+
+static void speech_done(void *ctx, speech_job *job)
 {
   player *p = ctx;
-  if(p->sc && p->ao)
-    produce(p);
+  pthread_mutex_lock(&p->lock);
+  fifo_push(&p->results, &job->link);
+  pthread_cond_signal(&p->wake);
+  pthread_mutex_unlock(&p->lock);
 }
 
-static void log_speech_worker(void *ctx, bool trouble, const char *message)
+static void speech_log(void *ctx, bool trouble, const char *message)
 {
   (void)ctx;
   log_msg(trouble ? LVL_WARN : LVL_DEBUG, "%s", message);
 }
 
-/* Opens the speech worker (its program, found by paths_speech_worker(), then held open for
- * the life of coachd) with the daemon's voice. *voice_failed: it ran, and refused the voice. */
-static coach_rc open_speech(player *p, bool *voice_failed, char *why, size_t why_len)
+static void free_request(request *rq)
 {
-  speech_worker *sw = NULL;
-  *voice_failed = false;
-  coach_rc rc = speech_worker_open(NULL, p->voices_dir[0] ? p->voices_dir : NULL, SCORE_RATE,
-                                   &sw, why, why_len);
-  if(rc)
-    return rc;
-  speech_worker_set_log(sw, log_speech_worker, NULL);
-  speech_worker_set_wait(sw, keep_playing, p);
-  rc = speech_worker_set_voice(sw, &p->opt.voice, why, why_len);
-  if(rc) {
-    *voice_failed = true;
-    speech_worker_close(sw);
-    return rc;
-  }
-  speech_worker_rest(sw); /* it could start and speak: enough until a line is needed */
-  p->sw = sw;
-  p->spk = speaker_worker(sw);
-  return COACH_OK;
-}
-
-/* A worker program that was missing or unusable when coachd started (or since) is looked for
- * again at every request that needs speech: installing or building it is enough, no restart. */
-static coach_rc speech_ready(player *p, char *why, size_t why_len)
-{
-  bool voice_failed;
-  if(p->sw)
-    return COACH_OK;
-  coach_rc rc = open_speech(p, &voice_failed, why, why_len);
-  if(rc)
-    log_msg(LVL_ERROR, "speech is unavailable: %s", why);
-  return rc;
-}
-
-static coach_rc engine_init(player *p)
-{
-  bool voice_failed;
-  coach_rc rc = open_speech(p, &voice_failed, p->init_why, sizeof(p->init_why));
-  if(rc && voice_failed)
-    return rc; /* a mistake in the settings: coachd does not start on those */
-  if(rc)
-    log_msg(LVL_ERROR, "speech is unavailable: %s; coachd runs on, and start and say will "
-            "fail until this is fixed", p->init_why);
-  char why[512];
-  p->pa_ready = audio_out_init(p->device, why, sizeof(why)) == COACH_OK;
-  if(!p->pa_ready)
-    log_msg(LVL_WARN, "PortAudio: %s (will retry at the next start)", why);
-  return COACH_OK;
+  routine_free(rq->routine);
+  free(rq->text);
+  free(rq);
 }
 
 static void *engine_main(void *arg)
 {
   player *p = arg;
   pthread_setname_np(pthread_self(), "coach-engine"); /* tells it apart in top and perf */
-  coach_rc rc = engine_init(p);
   pthread_mutex_lock(&p->lock);
-  p->init_rc = rc;
-  p->started = true;
-  pthread_cond_broadcast(&p->done);
-  if(rc) {
-    pthread_mutex_unlock(&p->lock);
-    return NULL;
-  }
   for(;;) {
-    request *rq = p->pending;
-    if(rq && rq->kind != REQ_NONE) {
-      pthread_mutex_unlock(&p->lock);
-      bool quit = rq->kind == REQ_QUIT;
-      rq->rc = quit ? COACH_OK : handle(p, rq);
-      pthread_mutex_lock(&p->lock);
-      p->pending = NULL;
-      pthread_cond_broadcast(&p->done);
-      if(quit)
-        break;
-      /* The worker is ~10 MB resident and idle between bursts of speech (a session's lines
-       * are all spoken at its start): let it go once the caller has its answer; the next
-       * line starts a new one. */
-      pthread_mutex_unlock(&p->lock);
-      speech_worker_rest(p->sw);
-      pthread_mutex_lock(&p->lock);
-      continue;
-    }
-    if(p->ao) {
-      pthread_mutex_unlock(&p->lock);
-      tick(p);
-      pthread_mutex_lock(&p->lock);
-      if(!p->pending && p->ao) {
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += PLAYER_TICK_MS * 1000000L;
-        if(until.tv_nsec >= 1000000000L) {
-          until.tv_sec++;
-          until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&p->wake, &p->lock, &until);
+    while(!p->quit && !p->requests.head && !p->results.head && !p->output_event) {
+      int64_t deadline = next_deadline(p);
+      if(deadline < 0) {
+        pthread_cond_wait(&p->wake, &p->lock); /* idle: no timer, no wake-ups */
+        continue;
       }
+      struct timespec until = {.tv_sec = deadline / 1000,
+                               .tv_nsec = (long)(deadline % 1000) * 1000000L};
+      if(pthread_cond_timedwait(&p->wake, &p->lock, &until) != 0)
+        break;
     }
-    else if(!p->pending)
-      pthread_cond_wait(&p->wake, &p->lock); /* idle: no timer, no wake-ups */
+    if(p->quit)
+      break;
+    request *rq = (request *)fifo_take_all(&p->requests);
+    speech_job *done = (speech_job *)fifo_take_all(&p->results);
+    p->output_event = false;
+    pthread_mutex_unlock(&p->lock);
+
+    while(rq) {
+      request *next = (request *)rq->link.next;
+      handle(p, rq);
+      free_request(rq);
+      rq = next;
+    }
+    while(done) {
+      speech_job *next = (speech_job *)done->link.next;
+      if(done->kind == SPEECH_JOB_SCORE && done->id == p->session_job && p->active && !p->sc)
+        score_ready(p, done);
+      else if(done->kind == SPEECH_JOB_LINE)
+        line_ready(p, done);
+      speech_job_free(done);
+      done = next;
+    }
+    if(p->active && (p->lost || clock_ms_now() >= p->next_tick || p->out)) {
+      tick(p);
+      p->next_tick = clock_ms_now() + PLAYER_TICK_MS;
+    }
+    pthread_mutex_lock(&p->lock);
   }
   pthread_mutex_unlock(&p->lock);
-  if(p->ao)
-    close_session(p, PLAYER_STOPPED, NULL);
-  speech_worker_close(p->sw);
-  if(p->pa_ready)
-    audio_out_terminate();
+  if(p->active)
+    end_session(p, PLAYER_STOPPED, NULL);
   return NULL;
 }
 
-/* --- main thread ----------------------------------------------------------------------- */
+/* ---- main thread -------------------------------------------------------------------------- */
 
-static coach_rc ask(player *p, request *rq, char *why, size_t why_len)
+static void push(player *p, request *rq)
 {
   pthread_mutex_lock(&p->lock);
-  while(p->pending) /* one caller, so this only guards against misuse */
-    pthread_cond_wait(&p->done, &p->lock);
-  p->pending = rq;
+  fifo_push(&p->requests, &rq->link);
   pthread_cond_signal(&p->wake);
-  while(p->pending == rq)
-    pthread_cond_wait(&p->done, &p->lock);
   pthread_mutex_unlock(&p->lock);
-  if(rq->rc && why && why_len)
-    snprintf(why, why_len, "%s", rq->why[0] ? rq->why : coach_rc_str(rq->rc));
-  return rq->rc;
+}
+
+static request *new_request(request_kind kind, player_reply r)
+{
+  request *rq = calloc(1, sizeof(*rq));
+  if(!rq) {
+    if(r.fn)
+      r.fn(r.ctx, r.tag, COACH_E_NOMEM, "out of memory");
+    return NULL;
+  }
+  rq->kind = kind;
+  rq->reply = r;
+  return rq;
+}
+
+static void simple(player *p, request_kind kind, player_reply r)
+{
+  request *rq = new_request(kind, r);
+  if(rq)
+    push(p, rq);
 }
 
 coach_rc player_new(const player_options *opt, int wake_fd, player **out, char *why,
                     size_t why_len)
 {
   player *p = calloc(1, sizeof(*p));
+  coach_rc rc;
   if(!p)
     return COACH_E_NOMEM;
   p->opt = *opt;
-  snprintf(p->device, sizeof(p->device), "%s", opt->device ? opt->device : "");
+  snprintf(p->output_kind, sizeof(p->output_kind), "%s", opt->output ? opt->output : "auto");
+  snprintf(p->pulse_device, sizeof(p->pulse_device), "%s",
+           opt->pulse_device ? opt->pulse_device : "");
+  snprintf(p->portaudio_device, sizeof(p->portaudio_device), "%s",
+           opt->portaudio_device ? opt->portaudio_device : "");
   snprintf(p->voices_dir, sizeof(p->voices_dir), "%s", opt->voices_dir ? opt->voices_dir : "");
-  p->opt.device = p->device;
+  p->opt.output = p->output_kind;
+  p->opt.pulse_device = p->pulse_device;
+  p->opt.portaudio_device = p->portaudio_device;
   p->opt.voices_dir = p->voices_dir;
+  if(p->opt.give_up_ms <= 0)
+    p->opt.give_up_ms = PLAYER_GIVE_UP_MS_DEFAULT;
   p->volume = opt->volume;
   p->wake_fd = wake_fd;
+  p->intro_cue = (cue){.start = 0, .kind = CUE_CHIME, .clip = -1,
+                       .frames = tone_chime_frames(TONE_CHIME, SCORE_RATE)};
+  p->intro_tl = (timeline){.rate = SCORE_RATE, .frames = p->intro_cue.frames,
+                           .cues = &p->intro_cue, .n_cues = 1,
+                           .longest_cue = p->intro_cue.frames};
+  rc = feed_new(SCORE_RATE, PLAYER_RING_FRAMES, &p->feed);
+  if(rc) {
+    free(p);
+    return rc;
+  }
+  rc = speech_queue_new(p->voices_dir[0] ? p->voices_dir : NULL, SCORE_RATE, &p->opt.voice,
+                        speech_done, speech_log, p, &p->sq, why, why_len);
+  if(rc) {
+    feed_free(p->feed);
+    free(p);
+    return rc;
+  }
   pthread_condattr_t ca;
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->wake, &ca);
-  pthread_cond_init(&p->done, NULL);
   pthread_condattr_destroy(&ca);
+  p->pub.st.volume = p->volume;
   if(pthread_create(&p->thread, NULL, engine_main, p) != 0) {
-    snprintf(why, why_len, "cannot start the engine thread");
+    coach_why(why, why_len, "cannot start the engine thread");
+    speech_queue_free(p->sq);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->wake);
-    pthread_cond_destroy(&p->done);
+    feed_free(p->feed);
     free(p);
     return COACH_E_NOMEM;
-  }
-  pthread_mutex_lock(&p->lock);
-  while(!p->started)
-    pthread_cond_wait(&p->done, &p->lock);
-  coach_rc rc = p->init_rc;
-  pthread_mutex_unlock(&p->lock);
-  if(rc) {
-    snprintf(why, why_len, "%s", p->init_why);
-    pthread_join(p->thread, NULL);
-    pthread_mutex_destroy(&p->lock);
-    pthread_cond_destroy(&p->wake);
-    pthread_cond_destroy(&p->done);
-    free(p);
-    return rc;
   }
   *out = p;
   return COACH_OK;
@@ -798,72 +1081,126 @@ void player_free(player *p)
 {
   if(!p)
     return;
-  request rq = {.kind = REQ_QUIT};
-  ask(p, &rq, NULL, 0);
+  pthread_mutex_lock(&p->lock);
+  p->quit = true;
+  pthread_cond_signal(&p->wake);
+  pthread_mutex_unlock(&p->lock);
   pthread_join(p->thread, NULL);
+  speech_queue_free(p->sq); /* after the engine: nothing more is pushed */
+  fifo_link *item;
+  while((item = fifo_pop(&p->requests)))
+    free_request((request *)item);
+  while((item = fifo_pop(&p->results)))
+    speech_job_free((speech_job *)item);
+  while((item = fifo_pop(&p->answers)))
+    free(item);
+  audio_out_shutdown();
   pthread_mutex_destroy(&p->lock);
   pthread_cond_destroy(&p->wake);
-  pthread_cond_destroy(&p->done);
+  feed_free(p->feed);
   free(p);
 }
 
-coach_rc player_start(player *p, const routine *r, int64_t length_ms, char *why, size_t why_len)
+void player_start(player *p, const routine *r, int64_t length_ms, player_reply reply_to)
 {
-  request rq = {.kind = REQ_START, .routine = r, .length_ms = length_ms};
-  return ask(p, &rq, why, why_len);
+  request *rq = new_request(REQ_START, reply_to);
+  if(!rq)
+    return;
+  rq->routine = routine_hold(r);
+  rq->length_ms = length_ms;
+  push(p, rq);
 }
 
-static coach_rc simple(player *p, request_kind kind, char *why, size_t why_len)
+void player_stop(player *p, player_reply r)
 {
-  request rq = {.kind = kind};
-  return ask(p, &rq, why, why_len);
+  simple(p, REQ_STOP, r);
 }
 
-coach_rc player_stop(player *p, char *why, size_t why_len)
+void player_pause(player *p, player_reply r)
 {
-  return simple(p, REQ_STOP, why, why_len);
+  simple(p, REQ_PAUSE, r);
 }
 
-coach_rc player_pause(player *p, char *why, size_t why_len)
+void player_resume(player *p, player_reply r)
 {
-  return simple(p, REQ_PAUSE, why, why_len);
+  simple(p, REQ_RESUME, r);
 }
 
-coach_rc player_resume(player *p, char *why, size_t why_len)
+void player_skip(player *p, player_reply r)
 {
-  return simple(p, REQ_RESUME, why, why_len);
+  simple(p, REQ_SKIP, r);
 }
 
-coach_rc player_skip(player *p, char *why, size_t why_len)
+void player_restart(player *p, player_reply r)
 {
-  return simple(p, REQ_SKIP, why, why_len);
+  simple(p, REQ_RESTART, r);
 }
 
-coach_rc player_say(player *p, const char *text, char *why, size_t why_len)
+void player_say(player *p, const char *text, unsigned flags, player_reply r)
 {
-  request rq = {.kind = REQ_SAY, .text = text};
-  return ask(p, &rq, why, why_len);
+  request *rq = new_request(REQ_SAY, r);
+  if(!rq)
+    return;
+  rq->text = strdup(text);
+  if(!rq->text) {
+    free(rq);
+    if(r.fn)
+      r.fn(r.ctx, r.tag, COACH_E_NOMEM, "out of memory");
+    return;
+  }
+  rq->flags = flags;
+  push(p, rq);
 }
 
 void player_set_volume(player *p, int volume)
 {
-  request rq = {.kind = REQ_VOLUME, .volume = volume < 0 ? 0 : volume > 100 ? 100 : volume};
-  ask(p, &rq, NULL, 0);
+  request *rq = new_request(REQ_VOLUME, (player_reply){0});
+  if(!rq)
+    return;
+  rq->volume = volume < 0 ? 0 : volume > 100 ? 100 : volume;
+  push(p, rq);
 }
 
 void player_get_status(player *p, player_status *st)
 {
-  request rq = {.kind = REQ_STATUS, .status = st};
-  ask(p, &rq, NULL, 0);
+  pthread_mutex_lock(&p->lock);
+  published pub = p->pub;
+  pthread_mutex_unlock(&p->lock);
+  *st = pub.st;
+  if(!pub.mapped)
+    return;
+  int64_t pos = pub.fixed_tl;
+  if(pos < 0) {
+    uint64_t heard = feed_heard_pos(p->feed);
+    pos = pub.base_tl + (heard > pub.base_ring ? (int64_t)(heard - pub.base_ring) : 0);
+  }
+  if(pos > pub.frames)
+    pos = pub.frames;
+  int64_t in_step = pos - pub.step_start;
+  if(in_step < 0)
+    in_step = 0;
+  if(in_step > pub.step_frames)
+    in_step = pub.step_frames;
+  st->elapsed_s = (double)pos / SCORE_RATE;
+  st->duration_s = (double)pub.frames / SCORE_RATE;
+  st->step_elapsed_s = (double)in_step / SCORE_RATE;
+  st->step_duration_s = (double)pub.step_frames / SCORE_RATE;
 }
 
-unsigned player_take_events(player *p)
+unsigned player_dispatch(player *p)
 {
   pthread_mutex_lock(&p->lock);
-  unsigned e = p->events;
+  answer *a = (answer *)fifo_take_all(&p->answers);
+  unsigned events = p->events;
   p->events = 0;
   pthread_mutex_unlock(&p->lock);
-  return e;
+  while(a) {
+    answer *next = (answer *)a->link.next;
+    a->reply.fn(a->reply.ctx, a->reply.tag, a->rc, a->why);
+    free(a);
+    a = next;
+  }
+  return events;
 }
 
 const char *player_state_name(player_state s)
@@ -871,6 +1208,7 @@ const char *player_state_name(player_state s)
   switch(s) {
   case PLAYER_PLAYING: return "playing";
   case PLAYER_PAUSED: return "paused";
+  case PLAYER_WAITING: return "waiting";
   case PLAYER_ERROR: return "error";
   default: return "stopped";
   }

@@ -12,7 +12,11 @@ export COACH_DATA_DIR=$COACH_SOURCE_DIR
 export COACH_NO_AUTOSTART=1
 export XDG_CONFIG_HOME=$T/config
 mkdir -p "$T/config/coach/routines"
+# COACH_TEST_OUTPUT: the sound output coachd plays through (ctest runs the playback tests
+# once for each: tests/CMakeLists.txt); auto when unset.
 cat >"$T/coach.ini" <<INI
+[audio]
+output = ${COACH_TEST_OUTPUT:-auto}
 [routines]
 dirs = $COACH_SOURCE_DIR/tests/data/routines
 [daemon]

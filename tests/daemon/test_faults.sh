@@ -1,5 +1,6 @@
 # Faults a daemon in someone's home meets: no sound server at all, the sound server killed
-# mid-session and brought back, coachd killed with SIGKILL (stale socket), a second coachd.
+# mid-session and never brought back (test_recovery.sh has it back), coachd killed with SIGKILL
+# (stale socket), a second coachd.
 . "$COACH_SOURCE_DIR/tests/daemon/lib.sh"
 
 # No output device: PulseAudio is not running, so ALSA's default has nowhere to go.
@@ -12,7 +13,10 @@ check "the daemon keeps running" coach ping
 check "status shows the error" sh -c "'$COACH_BIN' status | grep -qi '^error: .*device'"
 daemon_stop
 
-# The sound server is killed mid-session, then comes back at the same address.
+# The sound server is killed mid-session and does not come back: the session waits for it,
+# stop works while waiting, and a session left waiting ends after give_up_after with an error
+# that says what happened. The daemon keeps serving throughout.
+sed -i '/^\[audio\]/a give_up_after = 3s' "$T/coach.ini"
 pdir=$T/pulse
 pulse_start "$pdir" || exit 1
 daemon_start || exit 1
@@ -20,8 +24,19 @@ check "start plays" coach start steady
 check "playing" wait_for state playing
 sleep 1
 pulse_kill
-check "losing the server ends the session in the error state" wait_for state error 10
-check "the error is reported" sh -c "'$COACH_BIN' status | grep -q '^error: .*lost'"
+check "losing the server makes the session wait" wait_for state waiting 10
+check "the daemon keeps serving" coach ping
+check "stop works while waiting" coach stop
+check "stopped" wait_for state stopped
+pulse_start "$pdir" || exit 1
+check "start plays again" coach start steady
+check "playing again" wait_for state playing
+sleep 1
+pulse_kill
+check "waiting again" wait_for state waiting 10
+check "after give_up_after it ends in the error state" wait_for state error 10
+check "the error says what happened" \
+  sh -c "'$COACH_BIN' status | grep -q '^error: the sound output was lost .* did not come back within 3 s'"
 check "the daemon keeps serving" coach ping
 check "start without the server fails cleanly" sh -c "! '$COACH_BIN' start steady 2>/dev/null"
 pulse_start "$pdir" || exit 1

@@ -20,8 +20,14 @@ static void check_string(const char *s, size_t size)
 
 static void check_config(const coach_config *c)
 {
-  check_string(c->device, sizeof(c->device));
+  check_string(c->output, sizeof(c->output));
+  FUZZ_ASSERT(!strcmp(c->output, "auto") || !strcmp(c->output, "pulse") ||
+              !strcmp(c->output, "portaudio"));
   FUZZ_ASSERT(c->volume >= 0 && c->volume <= 100);
+  FUZZ_ASSERT(c->give_up_ms >= 1000 && c->give_up_ms <= 24 * 60 * 60 * 1000);
+  check_string(c->pulse_device, sizeof(c->pulse_device));
+  check_string(c->portaudio_device, sizeof(c->portaudio_device));
+  FUZZ_ASSERT(c->period_ms >= 2 && c->period_ms <= 50);
   check_string(c->voice.name, sizeof(c->voice.name));
   FUZZ_ASSERT(c->voice.name[0] != '\0');
   FUZZ_ASSERT(c->voice.rate >= 80 && c->voice.rate <= 260);

@@ -33,7 +33,8 @@ PULSE_RATE=48000
 
 # pulse_start [DIR]: starts the server with its runtime dir, state and log under DIR (default:
 # a new directory under $COACH_TEST_TMP or $TMPDIR or /tmp). Returns 1, with the server's log
-# on stderr, when it does not come up within 10 s.
+# on stderr, when it does not come up within 10 s. PULSE_UNPACED=1: no pacer (below), so the
+# null sink behaves as one that nobody records: slow to ask for audio.
 pulse_start() {
   local base=${COACH_TEST_TMP:-${TMPDIR:-/tmp}} i
   if [ -n "${1:-}" ]; then
@@ -72,7 +73,7 @@ pulse_start() {
     fi
     if pactl info >/dev/null 2>&1; then
       pactl set-default-sink "$PULSE_SINK_NAME" >/dev/null 2>&1
-      _pulse_pace
+      [ "${PULSE_UNPACED:-0}" = 1 ] || _pulse_pace
       _pulse_watch
       return 0
     fi

@@ -13,9 +13,16 @@
  *                                                has sound on both sides within [A, B);
  *                                                exit 0 if there is none (dropout check for
  *                                                a continuous tone: use -q 3)
+ *   soundstat [options] FILE match REF R0 LEN A B
+ *                                                finds where REF's [R0, R0 + LEN) ms best
+ *                                                matches FILE, starting between A and B ms
+ *                                                (every sample offset); prints "MS CORR
+ *                                                MAXDIFF": where, the normalised correlation,
+ *                                                and the largest sample difference there
  *   soundstat --tone MS                          writes MS ms of a 440 Hz sine at half scale
  *                                                to stdout, in the same format (a reference
  *                                                sound for tests, without sox)
+ * FILE and REF may also be 16-bit mono 48 kHz WAV files (what `coach render x.wav` writes).
  * Options: -t N  loud means |sample| > N (16-bit units, default 300, about -41 dBFS)
  *          -q MS minimum quiet run for silence-after and gaps (default 100)
  *          -w MS window for windows (default 50)
@@ -42,10 +49,45 @@ static int usage(void)
 {
   fputs("usage: soundstat [-t N] [-q MS] [-w MS] FILE "
         "[windows | loud-between A B | quiet-between A B | onset-after T | silence-after T |"
-        " gaps A B]\n"
+        " gaps A B | match REF R0 LEN A B]\n"
         "       soundstat --tone MS > FILE\n",
         stderr);
   return 2;
+}
+
+static uint32_t le32(const unsigned char *b)
+{
+  return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* A WAV file: where its samples are (*at, *len), after checking they are 16-bit mono at
+ * RATE. Raw data (no RIFF header) is all samples. -1 with a message for another WAV. */
+static int wav_data(const char *path, const unsigned char *b, size_t n, size_t *at, size_t *len)
+{
+  size_t pos = 12;
+  int fmt_ok = 0;
+  if(n < 12 || memcmp(b, "RIFF", 4) || memcmp(b + 8, "WAVE", 4))
+    return 0;
+  while(pos + 8 <= n) {
+    size_t size = le32(b + pos + 4);
+    if(!memcmp(b + pos, "fmt ", 4) && pos + 8 + 16 <= n) {
+      const unsigned char *f = b + pos + 8;
+      fmt_ok = (f[0] | f[1] << 8) == 1 && (f[2] | f[3] << 8) == 1 && le32(f + 4) == RATE &&
+               (f[14] | f[15] << 8) == 16;
+    }
+    if(!memcmp(b + pos, "data", 4)) {
+      if(!fmt_ok) {
+        fprintf(stderr, "soundstat: %s: not 16-bit mono %d Hz PCM\n", path, RATE);
+        return -1;
+      }
+      *at = pos + 8;
+      *len = size < n - *at ? size : n - *at;
+      return 0;
+    }
+    pos += 8 + size + (size & 1);
+  }
+  fprintf(stderr, "soundstat: %s: a WAV file without samples\n", path);
+  return -1;
 }
 
 static int load(const char *path, sound *snd)
@@ -77,6 +119,11 @@ static int load(const char *path, sound *snd)
   } while(got);
   fclose(f);
 
+  size_t at = 0;
+  if(wav_data(path, buf, len, &at, &len)) {
+    free(buf);
+    return -1;
+  }
   snd->n = len / 2;
   snd->s = malloc((snd->n ? snd->n : 1) * sizeof(int16_t));
   if(!snd->s) {
@@ -85,7 +132,7 @@ static int load(const char *path, sound *snd)
     return -1;
   }
   for(i = 0; i < snd->n; i++) /* little-endian on any host */
-    snd->s[i] = (int16_t)(uint16_t)(buf[2 * i] | (buf[2 * i + 1] << 8));
+    snd->s[i] = (int16_t)(uint16_t)(buf[at + 2 * i] | (buf[at + 2 * i + 1] << 8));
   free(buf);
   return 0;
 }
@@ -248,6 +295,42 @@ static int gaps(const sound *snd, double a, double b)
   return count ? 1 : 0;
 }
 
+/* Where ref[r0, r0 + n) best matches snd, starting in [from, to). */
+static int match(const sound *snd, const sound *ref, double r0_ms, double len_ms, double a,
+                 double b)
+{
+  size_t r0 = frame_at(ref, r0_ms), n = (size_t)(len_ms * RATE / 1000.0);
+  size_t from = frame_at(snd, a), to = frame_at(snd, b), best = from, d, i;
+  double best_corr = -2, ref_energy = 0;
+  int maxdiff = 0;
+
+  if(r0 + n > ref->n || to + n > snd->n || n == 0) {
+    fprintf(stderr, "soundstat: match: the reference or the recording is too short\n");
+    return 1;
+  }
+  for(i = 0; i < n; i++)
+    ref_energy += (double)ref->s[r0 + i] * ref->s[r0 + i];
+  for(d = from; d <= to; d++) {
+    double dot = 0, energy = 0;
+    for(i = 0; i < n; i++) {
+      dot += (double)snd->s[d + i] * ref->s[r0 + i];
+      energy += (double)snd->s[d + i] * snd->s[d + i];
+    }
+    double corr = energy > 0 && ref_energy > 0 ? dot / sqrt(energy * ref_energy) : 0;
+    if(corr > best_corr) {
+      best_corr = corr;
+      best = d;
+    }
+  }
+  for(i = 0; i < n; i++) {
+    int diff = abs((int)snd->s[best + i] - (int)ref->s[r0 + i]);
+    if(diff > maxdiff)
+      maxdiff = diff;
+  }
+  printf("%.3f %.6f %d\n", ms_of(best), best_corr, maxdiff);
+  return 0;
+}
+
 static int tone(double ms)
 {
   size_t n = (size_t)(ms * RATE / 1000.0), i;
@@ -286,6 +369,19 @@ int main(int argc, char **argv)
   path = argv[i++];
   query = i < argc ? argv[i++] : NULL;
 
+  if(query && !strcmp(query, "match")) {
+    sound ref = {0};
+    double r0, len;
+    if(argc - i != 5 || parse_ms(argv[i + 1], &r0) || parse_ms(argv[i + 2], &len) ||
+       parse_ms(argv[i + 3], &a) || parse_ms(argv[i + 4], &b) || b < a)
+      return usage();
+    if(load(path, &snd) || load(argv[i], &ref))
+      return 2;
+    rc = match(&snd, &ref, r0, len, a, b);
+    free(snd.s);
+    free(ref.s);
+    return rc;
+  }
   if(query) {
     int nargs = !strcmp(query, "windows")                                         ? 0
                 : !strcmp(query, "onset-after") || !strcmp(query, "silence-after") ? 1

@@ -79,7 +79,9 @@ static bool is_sentinel(const coach_config *cfg)
 
 static bool is_default(const coach_config *c)
 {
-  return c->device[0] == '\0' && c->volume == 80 && c->period_ms == 5 && !strcmp(c->voice.name, "en-us") &&
+  return !strcmp(c->output, "auto") && c->volume == 80 && c->give_up_ms == 600000 &&
+         c->pulse_device[0] == '\0' && c->portaudio_device[0] == '\0' && c->period_ms == 5 &&
+         !strcmp(c->voice.name, "en-us") &&
          c->voice.rate == 140 && c->voice.pitch == 40 && c->voice.volume == 100 &&
          c->user_dir[0] == '\0' && c->n_dirs == 0 && c->socket[0] == '\0' &&
          c->log_level == CONFIG_LOG_INFO && c->max_clients == 64;
@@ -158,8 +160,12 @@ static void test_good_file(void)
   rc = config_load(path, &cfg, &d);
   CHECKF(rc == COACH_OK && d.count == 0, "rc %s", coach_rc_str(rc));
   dump(&d);
-  CHECK(!strcmp(cfg.device, "USB Audio")); /* the inline comment is not part of it */
-  CHECK(cfg.volume == 55);                 /* "key: value" is accepted, as inih does */
+  CHECK(!strcmp(cfg.output, "portaudio"));
+  CHECK(cfg.volume == 55); /* "key: value" is accepted, as inih does */
+  CHECK(cfg.give_up_ms == 90000);
+  CHECK(!strcmp(cfg.pulse_device, "alsa_output.usb-audio.analog-stereo"));
+  CHECK(!strcmp(cfg.portaudio_device, "USB Audio")); /* the inline comment is not part of it */
+  CHECK(cfg.period_ms == 20);
   CHECK(!strcmp(cfg.voice.name, "en-gb+f3"));
   CHECK(cfg.voice.rate == 160);
   CHECK(cfg.voice.pitch == 60);
@@ -196,9 +202,9 @@ static void test_shipped_file(void)
 static void test_bad_files(void)
 {
   expect_bad("unknown_section.ini", COACH_E_INVALID, 4,
-             "unknown section [audoi] (known: audio, voice, routines, daemon)");
+             "unknown section [audoi] (known: audio, pulse, portaudio, voice, routines, daemon)");
   expect_bad("unknown_key.ini", COACH_E_INVALID, 3,
-             "unknown key \"volme\" in [audio] (known: device, volume, period_ms)");
+             "unknown key \"volme\" in [audio] (known: output, volume, give_up_after)");
   expect_bad("volume_high.ini", COACH_E_INVALID, 2,
              "[audio] volume = 101 is out of range (use 0 to 100)");
   expect_bad("volume_negative.ini", COACH_E_INVALID, 3,
@@ -242,10 +248,19 @@ static void test_bad_text(void)
   char sock[400];
 
   expect_bad_text("nul", nul, sizeof(nul) - 1, 2, "NUL byte (byte 11 of the line)");
-  BAD("period_low", "[audio]\nperiod_ms = 1\n", 2, "[audio] period_ms = 1 is out of range (use 2 to 50)");
-  BAD("period_high", "[audio]\nperiod_ms = 51\n", 2, "[audio] period_ms = 51 is out of range (use 2 to 50)");
-  BAD("ctrl", "[audio]\ndevice = a\033b\n", 2,
+  BAD("period_low", "[portaudio]\nperiod_ms = 1\n", 2,
+      "[portaudio] period_ms = 1 is out of range (use 2 to 50)");
+  BAD("period_high", "[portaudio]\nperiod_ms = 51\n", 2,
+      "[portaudio] period_ms = 51 is out of range (use 2 to 50)");
+  BAD("ctrl", "[pulse]\ndevice = a\033b\n", 2,
                   "control character 0x1B (byte 11 of the line)");
+  BAD("output", "[audio]\noutput = alsa\n", 2,
+      "[audio] output = \"alsa\" is not an output (use auto, pulse or portaudio)");
+  BAD("give_up_unit", "[audio]\ngive_up_after = 10\n", 2, "[audio] give_up_after: \"10\" has no unit");
+  BAD("give_up_short", "[audio]\ngive_up_after = 500ms\n", 2,
+      "[audio] give_up_after = 500ms is out of range (use 1s to 24h)");
+  BAD("old_key", "[audio]\ndevice = x\n", 2,
+      "unknown key \"device\" in [audio] (known: output, volume, give_up_after)");
   BAD("overlong", "[audio]\n; \xC0\xAF\n", 2, "invalid UTF-8 (byte 3 of the line)");
   BAD("surrogate", "[audio]\n; \xED\xA0\x80\n", 2, "invalid UTF-8");
   BAD("cut", "[voice]\n; \xE2\x82", 2, "invalid UTF-8");
@@ -279,15 +294,17 @@ static void test_good_text(void)
    * and the voice may be a UTF-8 commented file. */
   expect_good_text("empty", "", &cfg);
   CHECK(is_default(&cfg));
-  expect_good_text("blank", "[audio]\ndevice =\n[voice]\nname =\n; caf\xC3\xA9\n[daemon]\n",
+  expect_good_text("blank", "[pulse]\ndevice =\n[voice]\nname =\n; caf\xC3\xA9\n[daemon]\n",
                    &cfg);
   CHECK(is_default(&cfg));
   expect_good_text("bounds", "[audio]\nvolume = 100\n[voice]\nrate = 80\nvolume = 0\n", &cfg);
   CHECK(cfg.volume == 100 && cfg.voice.rate == 80 && cfg.voice.volume == 0);
-  expect_good_text("period", "[audio]\nperiod_ms = 2\n", &cfg);
+  expect_good_text("period", "[portaudio]\nperiod_ms = 2\n", &cfg);
   CHECK(cfg.period_ms == 2);
-  expect_good_text("period_max", "[audio]\nperiod_ms = 50\n", &cfg);
+  expect_good_text("period_max", "[portaudio]\nperiod_ms = 50\n", &cfg);
   CHECK(cfg.period_ms == 50);
+  expect_good_text("outputs", "[audio]\noutput = pulse\ngive_up_after = 1s\n", &cfg);
+  CHECK(!strcmp(cfg.output, "pulse") && cfg.give_up_ms == 1000);
   expect_good_text("socket", "[daemon]\nsocket = ~/s\n", &cfg);
   CHECK(!strcmp(cfg.socket, "/home/tester/s"));
   /* A line of exactly the limit is fine. */
@@ -406,7 +423,7 @@ static void test_find(void)
     char line[COACH_DIAG_MSG + 300], expect[PATHS_MAX + 100];
     coach_diag_format(&d, 0, line, sizeof(line));
     snprintf(expect, sizeof(expect),
-             "%s:3: unknown key \"volme\" in [audio] (known: device, volume, period_ms)", want);
+             "%s:3: unknown key \"volme\" in [audio] (known: output, volume, give_up_after)", want);
     CHECKF(!strcmp(line, expect), "got \"%s\"", line);
   }
 }

@@ -1,0 +1,41 @@
+/* control — what each command does to coachd, the one place that decides it for every way in:
+ * the coach socket (commands.c), and any other front end (a second protocol, the desktop's
+ * media controls, spoken commands) that offers the same actions.
+ *
+ * Each action checks its values, acts through the player, and answers through a reply
+ * (player.h): at once, from inside the call, when it fails before reaching the player or
+ * needs no engine work; else later, from the main loop's player_dispatch(). Errors are
+ * coach_rc with a message for people; a front end maps the rc to its own error codes
+ * (protocol_ack_from_rc for ours).
+ *
+ * Threads: the main thread only (the daemon's handlers run there).
+ */
+#ifndef COACH_CONTROL_H
+#define COACH_CONTROL_H
+
+#include "daemon.h"
+
+/* Starts the routine called name (a routine name, refused unless routine_name_valid) at
+ * length (text as `coach start` takes it, NULL for its default). COACH_E_INVALID for a bad
+ * name or length (the message names the allowed range), COACH_E_NOTFOUND for no such
+ * routine, else what player_start answers. */
+void control_start(daemon_ctx *d, const char *name, const char *length, player_reply r);
+
+void control_stop(daemon_ctx *d, player_reply r);
+void control_pause(daemon_ctx *d, player_reply r);
+void control_resume(daemon_ctx *d, player_reply r);
+/* Pause when playing, resume when paused (a play/pause button). */
+void control_toggle(daemon_ctx *d, player_reply r);
+void control_skip(daemon_ctx *d, player_reply r);    /* to the next step */
+void control_restart(daemon_ctx *d, player_reply r); /* the current step from its start */
+
+/* Speaks text (over the session, or on its own): COACH_E_INVALID for empty text,
+ * COACH_E_LIMIT over PLAYER_SAY_MAX bytes. flags: PLAYER_SAY_*. */
+void control_say(daemon_ctx *d, const char *text, unsigned flags, player_reply r);
+
+/* Sets the volume (0..100; COACH_E_INVALID otherwise) or moves it by delta, clamped. Applied
+ * at once; `idle` clients hear of it as "mixer". */
+coach_rc control_set_volume(daemon_ctx *d, int volume, char *why, size_t why_len);
+void control_change_volume(daemon_ctx *d, int delta);
+
+#endif
