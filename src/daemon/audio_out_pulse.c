@@ -49,6 +49,7 @@
  * smooth, one that starts before the frame heard would cut in mid-fade. */
 #define MARGIN_MS 3
 #define GRAIN 96 /* 2 ms at 48 kHz: the finest point a rewrite can start from */
+#define TIMING_WAIT_MS 50 /* longest wait for the server's timing (a round trip, ~0.2 ms) */
 /* The log covers what is queued and not yet heard: the queue plus the sink's own latency,
  * which follows the queue (the stream asks for no more than it holds). 8 s at 48 kHz. */
 #define LOG_GRAINS 4096
@@ -198,13 +199,44 @@ static void fill(pulse_out *po)
     write_frames(po, want / sizeof(float));
 }
 
-/* The stream frame being heard now, or -1 before the server has said. */
+/* The stream frame being heard now, or -1 before the server has said: the server's read
+ * index less its sink's latency, as of its last timing report, moved on by the time since.
+ * Computed here rather than with libpulse's interpolating clock, which adapts over about a
+ * second and was seen 100 ms behind the read index on a loaded machine. */
 static int64_t heard_frame(pulse_out *po)
 {
-  pa_usec_t usec;
-  if(pa_stream_get_time(po->st, &usec) < 0)
+  const pa_timing_info *ti = pa_stream_get_timing_info(po->st);
+  if(!ti || ti->read_index_corrupt)
     return -1;
-  return (int64_t)(usec * (uint64_t)po->rate / 1000000u);
+  int64_t frame = ti->read_index / (int64_t)sizeof(float) -
+                  (int64_t)(ti->sink_usec * (uint64_t)po->rate / 1000000u);
+  if(ti->playing)
+    frame += (int64_t)(pa_timeval_age(&ti->timestamp) * (uint64_t)po->rate / 1000000u);
+  return frame < po->written ? frame : po->written;
+}
+
+static void timing_done(pa_stream *s, int success, void *userdata)
+{
+  pulse_out *po = userdata;
+  (void)s;
+  (void)success;
+  pa_threaded_mainloop_signal(po->ml, 0);
+}
+
+/* Asks the server where it is now and waits (lock held) for the answer, at most
+ * TIMING_WAIT_MS: a control acts on the frame being heard, not on a report from up to a
+ * second ago (the automatic reports slow down to one every 1.5 s). */
+static void fresh_timing(pulse_out *po)
+{
+  pa_operation *op = pa_stream_update_timing_info(po->st, timing_done, po);
+  for(int waited = 0; op && pa_operation_get_state(op) == PA_OPERATION_RUNNING &&
+                      waited < TIMING_WAIT_MS; waited++) {
+    pa_threaded_mainloop_unlock(po->ml);
+    clock_ms_sleep(1);
+    pa_threaded_mainloop_lock(po->ml);
+  }
+  if(op)
+    pa_operation_unref(op);
 }
 
 /* Tells the feed what was heard, and forgets the grains before it. */
@@ -232,6 +264,9 @@ static void rewrite(pulse_out *po)
 {
   if(!po->st || pa_stream_get_state(po->st) != PA_STREAM_READY || po->count == 0)
     return;
+  fresh_timing(po);
+  if(!po->st || pa_stream_get_state(po->st) != PA_STREAM_READY || po->count == 0)
+    return; /* the stream failed, or a write callback changed the queue meanwhile */
   int64_t heard = heard_frame(po);
   int64_t from = heard < 0 ? log_at(po, 0)->frame
                            : heard + (int64_t)po->rate * MARGIN_MS / 1000;
@@ -419,7 +454,7 @@ static coach_rc pulse_open(const audio_out_params *p, audio_out **out, char *why
                          .minreq = AUDIO_PULSE_REQUEST_MS * ms_bytes,
                          .fragsize = (uint32_t)-1};
   if(pa_stream_connect_playback(po->st, po->sink[0] ? po->sink : NULL, &attr,
-                                PA_STREAM_INTERPOLATE_TIMING | PA_STREAM_AUTO_TIMING_UPDATE,
+                                PA_STREAM_AUTO_TIMING_UPDATE,
                                 NULL, NULL) < 0) {
     coach_why(why, why_len, "cannot play on the sound server: %s",
               pa_strerror(pa_context_errno(po->ctx)));

@@ -21,7 +21,7 @@
  * to zero) shows as step_fade well above step_before, a clean fade keeps it at or below.
  * Exit status: 0 found, 1 not found in time (reason on stderr), 2 usage or setup failure.
  *
- * Method (as /work/shared/tools/sound-latency): parec the monitor with 1 ms fragments, and
+ * Method: parec the monitor with 1 ms fragments, and
  * stamp each read with CLOCK_MONOTONIC. The last sample of a read is taken to have arrived
  * "now" and earlier ones 1/48000 s apart before it, so a read that returns a backlog is not
  * credited to the moment it was read. Time 0 is just before fork() of CMD: the figure includes

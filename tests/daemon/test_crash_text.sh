@@ -63,7 +63,9 @@ check "the same worker speaks the next line" sh -c "'$COACH_BIN' say 'Again.' &&
   test \"\$(ps --ppid $DAEMON_PID -o pid=,args= | grep -- ' coach-speech --wire=' | awk '{print \$1}')\" = '$w1'"
 
 # The raw protocol: the ACK code is 11 (speech), whatever the client.
-reply=$(printf 'say "%s"\nping\n' "$crash" | socat -t 15 - UNIX-CONNECT:"$COACH_SOCKET")
+# socat's -t is how long it waits for the answer after sending: coachd closes the connection
+# once it has answered, so a generous bound costs nothing when all is well.
+reply=$(printf 'say "%s"\nping\n' "$crash" | socat -t 60 - UNIX-CONNECT:"$COACH_SOCKET")
 check "raw say gets ACK [11] {say}" has "$reply" '^ACK \[11\] {say} .*crashed'
 check "and the same connection is still served" has "$(printf '%s\n' "$reply" | tail -n 1)" '^OK$'
 check "the daemon answers after it" coach ping
