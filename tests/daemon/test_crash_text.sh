@@ -1,4 +1,5 @@
-# Text that crashes eSpeak NG 1.51 ("s'" 220 times aborts the process, PLATFORM.md) cannot
+# Text that crashes eSpeak NG 1.51 ("s'" 220 times aborts Debian's build with "buffer overflow
+# detected", seen on Debian 12) cannot
 # take coachd down: from `coach say`, from a raw socket, from a user's routine, and in the
 # middle of a session, it is refused with ACK 11 (speech), the daemon logs it and keeps
 # serving, and what comes next is heard. Speech runs in a worker process, coach-speech
