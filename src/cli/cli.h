@@ -30,12 +30,17 @@ typedef struct cli_command {
   int min_args, max_args;
 } cli_command;
 
-/* Offline: no daemon needed; run in coach-offline.so (offline_load.c). */
+/* Offline: no daemon needed; run in coach-offline.so (offline_load.c). `list` is sent to
+ * coachd when one runs and read from the routine folders otherwise. */
 extern const cli_command cli_cmd_render, cli_cmd_check, cli_cmd_show;
 /* Sent to coachd (client.c). */
 extern const cli_command cli_cmd_start, cli_cmd_stop, cli_cmd_pause, cli_cmd_resume, cli_cmd_skip,
     cli_cmd_status, cli_cmd_list, cli_cmd_say, cli_cmd_volume, cli_cmd_reload, cli_cmd_ping,
     cli_cmd_watch;
+
+/* Runs cmd in coach-offline.so (offline_load.c): what an offline command's run is, and what
+ * `coach list` falls back to when no coachd runs. */
+int cli_run_offline(const cli_command *self, int argc, char **argv);
 
 /* Prints "usage: coach NAME ARGS" to stderr and returns 2. (usage.c, in both pieces.) */
 int cli_usage(const cli_command *cmd);

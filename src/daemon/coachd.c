@@ -72,19 +72,8 @@ static void report_routine(void *ctx, const coach_diag *d, bool kept_old)
 
 static void load_routines(daemon_ctx *d, reload_report *rr)
 {
-  char shipped[PATHS_MAX], user[PATHS_MAX];
-  const char *dirs[2 + CONFIG_DIRS_MAX];
-  int n = 0;
-  if(paths_shipped_routines(shipped, sizeof(shipped)) == COACH_OK)
-    dirs[n++] = shipped;
-  for(int i = 0; i < d->cfg.n_dirs; i++)
-    dirs[n++] = d->cfg.dirs[i];
-  if(d->cfg.user_dir[0])
-    dirs[n++] = d->cfg.user_dir;
-  else if(paths_user_routines(user, sizeof(user)) == COACH_OK)
-    dirs[n++] = user;
   library fresh;
-  coach_rc rc = library_load(&fresh, dirs, n, &d->lib, report_routine, rr);
+  coach_rc rc = library_load_config(&fresh, &d->cfg, &d->lib, report_routine, rr);
   if(rc) {
     log_msg(LVL_ERROR, "routines not reloaded: %s", coach_rc_str(rc));
     return;
