@@ -32,7 +32,7 @@ typedef struct cli_command {
 
 /* Offline: no daemon needed; run in coach-offline.so (offline_load.c). `list` is sent to
  * coachd when one runs and read from the routine folders otherwise. */
-extern const cli_command cli_cmd_render, cli_cmd_check, cli_cmd_show;
+extern const cli_command cli_cmd_render, cli_cmd_check, cli_cmd_show, cli_cmd_history;
 /* Sent to coachd (client.c). */
 extern const cli_command cli_cmd_start, cli_cmd_stop, cli_cmd_pause, cli_cmd_resume, cli_cmd_skip,
     cli_cmd_status, cli_cmd_list, cli_cmd_say, cli_cmd_volume, cli_cmd_reload, cli_cmd_ping,

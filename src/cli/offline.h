@@ -21,6 +21,7 @@ int cli_run_render(const cli_command *self, int argc, char **argv);
 int cli_run_show(const cli_command *self, int argc, char **argv);
 int cli_run_check(const cli_command *self, int argc, char **argv);
 int cli_run_list(const cli_command *self, int argc, char **argv);
+int cli_run_history(const cli_command *self, int argc, char **argv);
 
 /* The settings coachd reads when started without --config (config_load_auto). A broken file
  * is reported on stderr and the built-in defaults are used: an offline command should not

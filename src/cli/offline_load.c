@@ -46,6 +46,12 @@ const cli_command cli_cmd_check = {
     .help = "check routine files and print every problem with its line",
     .run = cli_run_offline,
 };
+const cli_command cli_cmd_history = {
+    .name = "history",
+    .args = "[--json]",
+    .help = "the sessions practised: streak, calendar, recent ones",
+    .run = cli_run_offline,
+};
 const cli_command cli_cmd_render = {
     .name = "render",
     .args = "ROUTINE [LENGTH] -o FILE",

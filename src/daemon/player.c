@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "audio_out.h"
+#include "history.h"
 #include "log.h"
 #include "mixer.h"
 #include "protocol.h"
@@ -75,6 +76,8 @@ struct player {
   score *sc;
   player_state state;
   char routine_name[ROUTINE_NAME_MAX + 8];
+  time_t started_at;    /* wall clock at the session's start, and its length: for history */
+  int64_t length_ms;
   char last_error[512];
   int volume;
   int64_t next_frame;   /* timeline frame the next mixed block starts at */
@@ -150,8 +153,28 @@ static int64_t play_position(const player *p)
   return tl;
 }
 
+/* Appends the session that ends to the practice log (history.h): how far it got, and how. */
+static void record_history(player *p, player_state state)
+{
+  const timeline *t = p->sc->timeline;
+  int64_t pos = play_position(p);
+  history_entry e = {.start = p->started_at, .utc_offset_s = history_utc_offset(p->started_at),
+                     .length_ms = p->length_ms, .played_s = pos / t->rate,
+                     .total_s = t->frames / t->rate,
+                     .step = (int)timeline_step_at(t, pos) + 1, .steps = (int)t->n_steps,
+                     .end = state == PLAYER_ERROR ? HISTORY_ERROR
+                            : pos >= t->frames    ? HISTORY_FINISHED
+                                                  : HISTORY_STOPPED};
+  snprintf(e.routine, sizeof(e.routine), "%.*s", (int)sizeof(e.routine) - 1, p->routine_name);
+  char why[512];
+  if(history_record(&e, why, sizeof(why)) != COACH_OK)
+    log_msg(LVL_WARN, "the session is not in the history: %s", why);
+}
+
 static void close_session(player *p, player_state state, const char *error)
 {
+  if(p->sc && p->ao && p->routine_name[0])
+    record_history(p, state);
   if(p->ao) {
     audio_out_stats st;
     audio_out_get_stats(p->ao, &st);
@@ -417,6 +440,8 @@ static coach_rc do_start(player *p, request *rq)
   p->state = PLAYER_PLAYING;
   p->last_error[0] = '\0';
   snprintf(p->routine_name, sizeof(p->routine_name), "%s", rq->routine->name);
+  p->started_at = time(NULL);
+  p->length_ms = rq->length_ms;
   produce(p);
   log_msg(LVL_INFO, "playing %s (%.0f s) on %s", p->routine_name,
           (double)sc->timeline->frames / sc->timeline->rate, audio_out_device_name(p->ao));

@@ -11,6 +11,7 @@ export COACH_SOCKET=$T/run/socket
 export COACH_DATA_DIR=$COACH_SOURCE_DIR
 export COACH_NO_AUTOSTART=1
 export XDG_CONFIG_HOME=$T/config
+export XDG_STATE_HOME=$T/state # the practice log (history.h): never the real user's
 mkdir -p "$T/config/coach/routines"
 cat >"$T/coach.ini" <<INI
 [routines]
