@@ -395,6 +395,10 @@ const cli_command cli_cmd_volume = {.name = "volume", .args = "[0-100]",
 const cli_command cli_cmd_reload = {.name = "reload", .args = "",
                                     .help = "reread settings and routines", .run = run_simple,
     .min_args = 0, .max_args = 0};
+const cli_command cli_cmd_remind = {.name = "remind", .args = "",
+                                    .help = "say the reminder to move, if it is due",
+                                    .run = run_simple,
+    .min_args = 0, .max_args = 0};
 const cli_command cli_cmd_ping = {.name = "ping", .args = "", .help = "is coachd there?",
                                   .run = run_simple,
     .min_args = 0, .max_args = 0};

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build_config.h"
@@ -229,6 +230,7 @@ int main(int argc, char **argv)
   log_msg(LVL_INFO, "coach %s, settings from %s", COACH_VERSION,
           used[0] ? used : "built-in defaults");
   d.volume = d.cfg.volume;
+  d.remind_since = time(NULL);
 
   int sfd = open_signalfd();
   int wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -193,6 +193,7 @@ const protocol_command daemon_commands[] = {
     {.name = "pause", .min_args = 0, .max_args = 0, .handler = cmd_pause},
     {.name = "ping", .min_args = 0, .max_args = 0, .handler = cmd_ping},
     {.name = "reload", .min_args = 0, .max_args = 0, .handler = cmd_reload},
+    {.name = "remind", .min_args = 0, .max_args = 0, .handler = daemon_cmd_remind},
     {.name = "resume", .min_args = 0, .max_args = 0, .handler = cmd_resume},
     {.name = "say", .min_args = 1, .max_args = PROTOCOL_ARGS_ANY, .handler = cmd_say},
     {.name = "skip", .min_args = 0, .max_args = 0, .handler = cmd_skip},

@@ -25,6 +25,9 @@
 #define OVERLAYS_MAX 8      /* `say` lines over one session at once */
 #define STOP_WAIT_MS 200    /* longest wait for the callback's fade before closing anyway */
 #define SAY_TAIL_MS 300     /* quiet after a lone `say` before the stream closes */
+/* An announcement's line starts this far into its chime (3 s of decaying bell), whose tail
+ * dips under the voice as tones do. */
+#define ANNOUNCE_LINE_AT_MS 1000
 
 typedef enum request_kind {
   REQ_NONE,
@@ -34,6 +37,7 @@ typedef enum request_kind {
   REQ_RESUME,
   REQ_SKIP,
   REQ_SAY,
+  REQ_ANNOUNCE,
   REQ_VOLUME,
   REQ_STATUS,
   REQ_QUIT,
@@ -45,6 +49,7 @@ typedef struct request {
   const routine *routine;
   int64_t length_ms;
   const char *text;
+  bool chime;           /* a lone line: a chime before it */
   int volume;
   player_status *status;
   coach_rc rc;
@@ -449,13 +454,13 @@ static coach_rc do_start(player *p, request *rq)
   return COACH_OK;
 }
 
-/* A lone `say`: a session whose timeline is that one line. */
+/* A lone `say`: a session whose timeline is that one line (after a chime if rq->chime). */
 static coach_rc say_alone(player *p, request *rq)
 {
   score *sc = calloc(1, sizeof(*sc));
   timeline *t = calloc(1, sizeof(*t));
   timeline_step *step = calloc(1, sizeof(*step));
-  cue *c = calloc(1, sizeof(*c));
+  cue *c = calloc(2, sizeof(*c));
   if(!sc || !t || !step || !c) {
     free(sc);
     free(t);
@@ -474,13 +479,22 @@ static coach_rc say_alone(player *p, request *rq)
     score_free(sc);
     return rc;
   }
-  *c = (cue){.start = 0, .frames = sc->clips.items[id].frames, .kind = CUE_SPEECH, .clip = id,
-             .text = NULL};
+  size_t n = 0;
+  int64_t at = 0;
+  if(rq->chime) {
+    c[n++] = (cue){.start = 0, .kind = CUE_CHIME, .clip = -1,
+                   .frames = tone_chime_frames(TONE_CHIME, SCORE_RATE)};
+    at = timeline_ms_to_frames(ANNOUNCE_LINE_AT_MS, SCORE_RATE);
+  }
+  c[n++] = (cue){.start = at, .frames = sc->clips.items[id].frames, .kind = CUE_SPEECH,
+                 .clip = id, .text = NULL};
   t->rate = SCORE_RATE;
   t->cues = c;
-  t->n_cues = 1;
-  t->longest_cue = c->frames;
-  t->frames = c->frames + timeline_ms_to_frames(SAY_TAIL_MS, SCORE_RATE);
+  t->n_cues = n;
+  t->longest_cue = c[0].frames > c[n - 1].frames ? c[0].frames : c[n - 1].frames;
+  t->frames = at + c[n - 1].frames + timeline_ms_to_frames(SAY_TAIL_MS, SCORE_RATE);
+  if(t->frames < c[0].frames)
+    t->frames = c[0].frames; /* a short line: the chime rings out */
   *step = (timeline_step){.start = 0, .frames = t->frames, .label = "say", .name = "say",
                           .kind = STEP_SAY};
   t->steps = step;
@@ -617,6 +631,14 @@ static coach_rc handle(player *p, request *rq)
     return COACH_OK;
   case REQ_SKIP: return do_skip(p, rq);
   case REQ_SAY: return do_say(p, rq);
+  case REQ_ANNOUNCE: {
+    /* Checked here, on the thread that starts sessions, so none can start in between. */
+    if(p->ao)
+      return fail(rq->why, sizeof(rq->why), COACH_E_STATE, "%s",
+                  p->routine_name[0] ? "a session is playing" : "a line is being said");
+    coach_rc rc = speech_ready(p, rq->why, sizeof(rq->why));
+    return rc ? rc : say_alone(p, rq);
+  }
   case REQ_VOLUME:
     p->volume = rq->volume;
     if(p->ao)
@@ -867,6 +889,12 @@ coach_rc player_skip(player *p, char *why, size_t why_len)
 coach_rc player_say(player *p, const char *text, char *why, size_t why_len)
 {
   request rq = {.kind = REQ_SAY, .text = text};
+  return ask(p, &rq, why, why_len);
+}
+
+coach_rc player_announce(player *p, const char *text, char *why, size_t why_len)
+{
+  request rq = {.kind = REQ_ANNOUNCE, .text = text, .chime = true};
   return ask(p, &rq, why, why_len);
 }
 

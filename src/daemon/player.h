@@ -103,6 +103,10 @@ coach_rc player_skip(player *p, char *why, size_t why_len);
 /* Speaks text now: over the session when one plays, else on its own. */
 coach_rc player_say(player *p, const char *text, char *why, size_t why_len);
 
+/* Speaks text after a chime, only when nothing plays (a reminder must never talk over a
+ * session): COACH_E_STATE with why when a session or another line is playing or paused. */
+coach_rc player_announce(player *p, const char *text, char *why, size_t why_len);
+
 /* 0..100; applied at once with a short glide. */
 void player_set_volume(player *p, int volume);
 
