@@ -21,8 +21,9 @@ static void print_help(FILE *to)
   for(size_t i = 0; i < N_COMMANDS; i++) {
     char head[80];
     snprintf(head, sizeof(head), "%s %s", commands[i]->name, commands[i]->args);
-    fprintf(to, "  %-34s %s\n", head, commands[i]->help);
+    fprintf(to, "  %-36s %s\n", head, commands[i]->help);
   }
+  fprintf(to, "\nEvery command, exit status, file and example: man coach\n");
 }
 
 int main(int argc, char **argv)

@@ -36,7 +36,8 @@ static void usage(FILE *to)
               "  --config FILE  settings (default: ~/.config/coach/coach.ini, then the "
               "installed one)\n"
               "  --socket PATH  control socket (default: $XDG_RUNTIME_DIR/coach/socket)\n"
-              "  --verbose      log every step change\n");
+              "  --verbose      log every step change\n"
+              "Signals, settings, socket and units: man coachd\n");
 }
 
 static void log_diag(const coach_diag *d, log_level level)
