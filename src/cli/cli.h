@@ -8,8 +8,9 @@
  * libsndfile, libsoxr and the ~35 libraries behind them: libpulse, X11, dbus, FLAC, vorbis,
  * libgcrypt...), `coach ping` without a daemon took a median 3.2 ms, against 0.6 ms for
  * /bin/true, nearly all of it the dynamic loader; split, it takes 0.6 ms (40 runs each, 2-core
- * CI machine, Nov 2026). The offline commands (render, show, check) need the engine, so they
- * live in a private module, coach-offline.so (offline.h), loaded only when one of them runs
+ * CI machine, Nov 2026). The offline commands (render, show, check, history, and list
+ * without coachd) need the engine or the loaders, so they live in a private module,
+ * coach-offline.so (offline.h), loaded only when one of them runs
  * (about 0.15 ms more for them). Their table entries (name, usage, help) stay in the program,
  * so `coach help` needs no module.
  *

@@ -1,5 +1,5 @@
-/* What the offline commands (render, show, check) share: finding and loading routines,
- * opening speech. Part of coach-offline.so (offline.h). */
+/* What the offline commands (render, show, check, list, history) share: finding and loading
+ * routines, opening speech. Part of coach-offline.so (offline.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

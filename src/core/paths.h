@@ -45,7 +45,7 @@ coach_rc paths_user_config(char *buf, size_t len);
 coach_rc paths_default_config(char *buf, size_t len);
 /* $XDG_STATE_HOME/coach/history, else ~/.local/state/coach/history (need not exist). */
 coach_rc paths_history(char *buf, size_t len);
-/* The module holding coach's offline commands (render, show, check): coach-offline.so beside
+/* The module holding coach's offline commands (render, show, check, ...): coach-offline.so beside
  * the running program when there is one (a build tree), else the installed
  * LIBDIR/coach/coach-offline.so (need not exist). */
 coach_rc paths_offline_module(char *buf, size_t len);
