@@ -2,8 +2,9 @@
 # drives it, and its candidates checked: every command `coach --help` lists, each command's
 # options, routine names from the folders coachd reads (a configured one included), the
 # lengths the chosen routine allows, sound files after `render -o`, routine files for
-# `check`. fish's completion is asked the same questions through `complete -C`; zsh's is
-# checked for syntax and for naming every command.
+# `check`. fish's completion is asked the same questions through `complete -C`, and zsh's is
+# typed into an interactive zsh on a pseudo-terminal (zsh_complete.zsh), which must show the
+# candidates.
 . "$COACH_SOURCE_DIR/tests/daemon/lib.sh"
 C=$COACH_SOURCE_DIR/completions
 bc=/usr/share/bash-completion/bash_completion
@@ -98,11 +99,25 @@ else
   not_ok "fish is not installed (Debian: fish), its completion is untested"
 fi
 
+# zsh, typed into an interactive zsh on a pseudo-terminal (zsh_complete.zsh).
 if command -v zsh >/dev/null; then
   check "zsh: the file parses" zsh -n "$C/_coach"
   for c in $commands; do
     check "zsh: names $c" grep -q "^    '$c:" "$C/_coach"
   done
+  zsh_shows() { # WHAT LINE PATTERN: the screen after LINE and Tab Tab matches PATTERN
+    local out
+    if out=$(timeout 30 zsh -f "$COACH_SOURCE_DIR/tests/cli/zsh_complete.zsh" "$C" "$2" "$3" 2>&1); then
+      ok "zsh: $1"
+    else
+      not_ok "zsh: $1: never showed $3; saw: $(printf '%s' "$out" | tr -d '\033' | tail -c 300)"
+    fi
+  }
+  zsh_shows "coach st: its commands" "coach st" "*start*--*status*--*stop*--*"
+  zsh_shows "start kn: kneel, then its lengths in order" "coach start kn" "*kneel *30s*45s*1m*"
+  zsh_shows "render -o FILE ROUTINE: the lengths" "coach render -o x.wav kneel " "*30s*45s*1m*"
+  zsh_shows "start st: the configured folder's steady" "coach start ste" "*steady *"
+  zsh_shows "history: --json" "coach history -" "*--json*"
 else
   not_ok "zsh is not installed (Debian: zsh), its completion is untested"
 fi
