@@ -12,8 +12,9 @@
 # package there (their locks and database are copies), and no other process sees any of it
 # (not the tests running beside this one, nor builds that would prefer an installed
 # share/coach over their source tree). Everything goes away with the namespace. This needs
-# root and unshare; without them the test is skipped (77). Built with the sanitizers, it is
-# disabled (tests/CMakeLists.txt): the package is built without them anyway.
+# root and unshare; without them the test is skipped (77). ctest runs it alone (RUN_SERIAL,
+# tests/CMakeLists.txt), so its compile cannot starve the timing-bound tests of this suite;
+# with the sanitizers it is disabled: the package is built without them anyway.
 set -u
 if [ "${COACH_PACKAGE_NAMESPACE:-}" != private ]; then
   if [ "$(id -u)" -ne 0 ] || ! unshare --mount true 2>/dev/null; then
@@ -40,7 +41,7 @@ version=$(sed -n 's/^project(coach VERSION \([0-9.]*\) .*/\1/p' "$COACH_SOURCE_D
 arch=$(dpkg --print-architecture)
 
 # --- build and lint ---------------------------------------------------------------------------
-# Niced: the compile must not take the cores from the timing-bound tests running beside it.
+# Niced: the machine may be shared with other suites.
 if PACKAGE_BUILD_DIR=$T/build nice -n 10 bash "$COACH_SOURCE_DIR/.ci/package" >"$T/package.out" \
   2>"$T/lintian.txt"; then
   ok ".ci/package built it and lintian found no error"
