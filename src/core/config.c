@@ -16,14 +16,23 @@
 
 /* ---- the schema ----------------------------------------------------------------------- */
 
-enum { SEC_AUDIO, SEC_PULSE, SEC_PORTAUDIO, SEC_VOICE, SEC_ROUTINES, SEC_DAEMON, SEC_COUNT };
+enum {
+  SEC_AUDIO,
+  SEC_PULSE,
+  SEC_PORTAUDIO,
+  SEC_VOICE,
+  SEC_ROUTINES,
+  SEC_DAEMON,
+  SEC_REMIND,
+  SEC_COUNT
+};
 /* Reader states for the current section besides a SEC_* index. */
 #define SECTION_NONE (-1) /* no header yet */
 #define SECTION_SKIP (-2) /* after an unknown or repeated header: its keys are not checked,
                            * the header's own message says what to fix */
 
-static const char *const section_names[SEC_COUNT] = {"audio", "pulse", "portaudio", "voice",
-                                                      "routines", "daemon"};
+static const char *const section_names[SEC_COUNT] = {
+    "audio", "pulse", "portaudio", "voice", "routines", "daemon", "remind"};
 
 typedef enum key_kind {
   KIND_INT,       /* a whole number in [min, max] at `offset` */
@@ -35,6 +44,8 @@ typedef enum key_kind {
   KIND_DIRS,      /* [routines] dirs: a list, may continue on indented lines */
   KIND_SOCKET,    /* [daemon] socket */
   KIND_LOG_LEVEL, /* [daemon] log_level */
+  /* [remind] (remind.h) */
+  KIND_REMIND_EVERY, KIND_REMIND_HOURS, KIND_REMIND_DAYS, KIND_REMIND_ROUTINE,
 } key_kind;
 
 typedef struct key_def {
@@ -64,6 +75,10 @@ static const key_def keys[] = {
   {SEC_DAEMON, "socket", KIND_SOCKET, 0, 0, 0},
   {SEC_DAEMON, "log_level", KIND_LOG_LEVEL, 0, 0, 0},
   {SEC_DAEMON, "max_clients", KIND_INT, offsetof(coach_config, max_clients), 1, 64},
+  {SEC_REMIND, "every", KIND_REMIND_EVERY, 0, 0, 0},
+  {SEC_REMIND, "hours", KIND_REMIND_HOURS, 0, 0, 0},
+  {SEC_REMIND, "days", KIND_REMIND_DAYS, 0, 0, 0},
+  {SEC_REMIND, "routine", KIND_REMIND_ROUTINE, 0, 0, 0},
 };
 #define N_KEYS ((int)(sizeof(keys) / sizeof(keys[0])))
 
@@ -83,6 +98,7 @@ void config_defaults(coach_config *cfg)
   cfg->voice.volume = CONFIG_DEFAULT_VOICE_VOLUME;
   cfg->log_level = CONFIG_LOG_INFO;
   cfg->max_clients = CONFIG_DEFAULT_MAX_CLIENTS;
+  remind_defaults(&cfg->remind);
 }
 
 const char *config_log_level_name(config_log_level level)
@@ -427,6 +443,36 @@ static bool voice_name_valid(const char *s)
   return true;
 }
 
+/* [remind] (remind.h): the module that uses the values reads them. */
+static bool set_remind(parse_ctx *c, int k, const char *value)
+{
+  remind_settings *r = &c->cfg.remind;
+  char why[256] = "";
+  int64_t ms;
+  coach_rc rc = COACH_E_INVALID;
+  switch(keys[k].kind) {
+  case KIND_REMIND_EVERY:
+    rc = duration_parse(value, &ms, why, sizeof(why));
+    if(!rc)
+      r->every_ms = ms;
+    break;
+  case KIND_REMIND_HOURS: rc = remind_parse_hours(value, &r->from_min, &r->to_min, why,
+                                                  sizeof(why)); break;
+  case KIND_REMIND_DAYS: rc = remind_parse_days(value, &r->days, why, sizeof(why)); break;
+  case KIND_REMIND_ROUTINE:
+    if(routine_name_valid(value)) {
+      snprintf(r->routine, sizeof(r->routine), "%s", value);
+      return true;
+    }
+    coach_why(why, sizeof(why), "\"%s\" is not a routine name (a-z, 0-9, - and _)", value);
+    break;
+  default: break;
+  }
+  if(rc)
+    coach_diag_add(c->diag, c->line, "[remind] %s: %s", keys[k].name, why);
+  return rc == COACH_OK;
+}
+
 static bool set_value(parse_ctx *c, int k, const char *value)
 {
   coach_config *cfg = &c->cfg;
@@ -520,6 +566,8 @@ static bool set_value(parse_ctx *c, int k, const char *value)
                    "debug)",
                    value);
     return false;
+  default:
+    return set_remind(c, k, value);
   }
   return false;
 }

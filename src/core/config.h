@@ -12,6 +12,8 @@
  *              by ',' or ':', may continue on indented lines)
  *   [daemon]   socket (control socket path, "" = paths_socket()), log_level
  *              (error|warn|info|debug, info), max_clients (1-64, 64)
+ *   [remind]   every (0-2h, 1h), hours (09:00-18:00), days (mon-fri), routine (lunge):
+ *              remind.h says what they mean
  * Paths must be absolute or start with "~/". Folders are not checked for existence here: the
  * routine scan reports them, and a folder may appear later (a mount, a new checkout).
  *
@@ -38,6 +40,7 @@
 
 #include "coach_error.h"
 #include "paths.h"
+#include "remind.h"
 #include "routine.h" /* voice_settings */
 
 #define CONFIG_FILE_MAX_BYTES (64 * 1024)
@@ -91,6 +94,9 @@ typedef struct coach_config {
   char socket[PATHS_SOCKET_MAX]; /* "" = paths_socket(); ignored under socket activation */
   config_log_level log_level;
   int max_clients;               /* connections served at once; more are refused */
+
+  /* [remind] */
+  remind_settings remind;
 } coach_config;
 
 /* Fills cfg with the built-in defaults (what an empty or missing file gives). */

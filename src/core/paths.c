@@ -98,17 +98,22 @@ coach_rc paths_voices(char *buf, size_t len)
   return put(buf, len, "%s/voices", data);
 }
 
-/* $XDG_CONFIG_HOME/coach, with the spec's default ~/.config. */
-static coach_rc user_config_dir(char *buf, size_t len)
+/* $VAR/coach, with the XDG spec's default ~/UNDER_HOME/coach when VAR is unset. */
+static coach_rc xdg_coach_dir(const char *var, const char *under_home, char *buf, size_t len)
 {
-  const char *xdg = env_absolute("XDG_CONFIG_HOME");
+  const char *xdg = env_absolute(var);
   const char *home;
   if(xdg)
     return put(buf, len, "%s/coach", xdg);
   home = env_nonempty("HOME");
   if(!home)
     return COACH_E_NOTFOUND;
-  return put(buf, len, "%s/.config/coach", home);
+  return put(buf, len, "%s/%s/coach", home, under_home);
+}
+
+static coach_rc user_config_dir(char *buf, size_t len)
+{
+  return xdg_coach_dir("XDG_CONFIG_HOME", ".config", buf, len);
 }
 
 coach_rc paths_user_routines(char *buf, size_t len)
@@ -127,6 +132,15 @@ coach_rc paths_user_config(char *buf, size_t len)
   if(rc)
     return rc;
   return put(buf, len, "%s/coach.ini", dir);
+}
+
+coach_rc paths_history(char *buf, size_t len)
+{
+  char dir[PATHS_MAX];
+  coach_rc rc = xdg_coach_dir("XDG_STATE_HOME", ".local/state", dir, sizeof(dir));
+  if(rc)
+    return rc;
+  return put(buf, len, "%s/history", dir);
 }
 
 coach_rc paths_default_config(char *buf, size_t len)

@@ -8,6 +8,7 @@
  *   COACH_SPEECH_WORKER  coachd's speech worker program; default coach-speech beside the
  *                    running program (a build tree), else LIBEXECDIR/coach/coach-speech
  *   XDG_CONFIG_HOME  user config, default ~/.config: coach/coach.ini and coach/routines/
+ *   XDG_STATE_HOME   user state, default ~/.local/state: coach/history (history.h)
  *
  * Every function writes into a caller's buffer and returns COACH_OK, or COACH_E_LIMIT when the
  * path does not fit, or COACH_E_NOTFOUND when nothing suitable exists (e.g. no
@@ -42,7 +43,9 @@ coach_rc paths_user_config(char *buf, size_t len);
 /* The installed default coach.ini: DATA/coach.ini, else DATA/config/coach.ini (need not
  * exist). */
 coach_rc paths_default_config(char *buf, size_t len);
-/* The module holding coach's offline commands (render, show, check): coach-offline.so beside
+/* $XDG_STATE_HOME/coach/history, else ~/.local/state/coach/history (need not exist). */
+coach_rc paths_history(char *buf, size_t len);
+/* The module holding coach's offline commands (render, show, check, ...): coach-offline.so beside
  * the running program when there is one (a build tree), else the installed
  * LIBDIR/coach/coach-offline.so (need not exist). */
 coach_rc paths_offline_module(char *buf, size_t len);

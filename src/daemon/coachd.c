@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build_config.h"
@@ -35,7 +36,8 @@ static void usage(FILE *to)
               "  --config FILE  settings (default: ~/.config/coach/coach.ini, then the "
               "installed one)\n"
               "  --socket PATH  control socket (default: $XDG_RUNTIME_DIR/coach/socket)\n"
-              "  --verbose      log every step change\n");
+              "  --verbose      log every step change\n"
+              "Signals, settings, socket and units: man coachd\n");
 }
 
 static void log_diag(const coach_diag *d, log_level level)
@@ -72,19 +74,8 @@ static void report_routine(void *ctx, const coach_diag *d, bool kept_old)
 
 static void load_routines(daemon_ctx *d, reload_report *rr)
 {
-  char shipped[PATHS_MAX], user[PATHS_MAX];
-  const char *dirs[2 + CONFIG_DIRS_MAX];
-  int n = 0;
-  if(paths_shipped_routines(shipped, sizeof(shipped)) == COACH_OK)
-    dirs[n++] = shipped;
-  for(int i = 0; i < d->cfg.n_dirs; i++)
-    dirs[n++] = d->cfg.dirs[i];
-  if(d->cfg.user_dir[0])
-    dirs[n++] = d->cfg.user_dir;
-  else if(paths_user_routines(user, sizeof(user)) == COACH_OK)
-    dirs[n++] = user;
   library fresh;
-  coach_rc rc = library_load(&fresh, dirs, n, &d->lib, report_routine, rr);
+  coach_rc rc = library_load_config(&fresh, &d->cfg, &d->lib, report_routine, rr);
   if(rc) {
     log_msg(LVL_ERROR, "routines not reloaded: %s", coach_rc_str(rc));
     return;
@@ -256,6 +247,7 @@ int main(int argc, char **argv)
   log_msg(LVL_INFO, "coach %s, settings from %s", COACH_VERSION,
           used[0] ? used : "built-in defaults");
   d.volume = d.cfg.volume;
+  d.remind_since = time(NULL);
 
   int sfd = open_signalfd();
   int wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

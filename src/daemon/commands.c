@@ -136,23 +136,17 @@ static void cmd_status(void *ctx, server_client *c, int argc, char **argv)
   server_reply_ok(c);
 }
 
+static void reply_pair(void *client, const char *key, const char *value)
+{
+  server_reply_kv(client, key, "%s", value);
+}
+
 static void cmd_list(void *ctx, server_client *c, int argc, char **argv)
 {
   daemon_ctx *d = ctx;
   (void)argc, (void)argv;
-  for(int i = 0; i < d->lib.count; i++) {
-    const routine *r = d->lib.items[i];
-    server_reply_kv(c, "routine", "%s", r->name);
-    server_reply_kv(c, "title", "%s", r->title);
-    server_reply_kv(c, "summary", "%s", r->summary);
-    if(r->has_length) {
-      char def[32], lo[32], hi[32];
-      duration_format(r->length_ms, def, sizeof(def));
-      duration_format(r->min_length_ms, lo, sizeof(lo));
-      duration_format(r->max_length_ms, hi, sizeof(hi));
-      server_reply_kv(c, "length", "%s (%s to %s)", def, lo, hi);
-    }
-  }
+  for(int i = 0; i < d->lib.count; i++)
+    library_describe(d->lib.items[i], reply_pair, c);
   server_reply_ok(c);
 }
 
@@ -170,6 +164,7 @@ const protocol_command daemon_commands[] = {
     {.name = "pause", .min_args = 0, .max_args = 0, .handler = cmd_pause},
     {.name = "ping", .min_args = 0, .max_args = 0, .handler = cmd_ping},
     {.name = "reload", .min_args = 0, .max_args = 0, .handler = cmd_reload},
+    {.name = "remind", .min_args = 0, .max_args = 0, .handler = daemon_cmd_remind},
     {.name = "resume", .min_args = 0, .max_args = 0, .handler = cmd_resume},
     {.name = "say", .min_args = 1, .max_args = PROTOCOL_ARGS_ANY, .handler = cmd_say},
     {.name = "skip", .min_args = 0, .max_args = 0, .handler = cmd_skip},

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "config.h"
 #include "library.h"
@@ -21,11 +22,16 @@ typedef struct daemon_ctx {
   player *player;
   server *srv;
   int volume;
+  time_t remind_since; /* coachd's start, then the last reminder said (cmd_remind.c) */
+  char remind_text[256]; /* the reminder being said, for the log once it was */
 } daemon_ctx;
 
 /* The command table, sorted by name, for server_config. */
 extern const protocol_command daemon_commands[];
 extern const size_t daemon_n_commands;
+
+/* `remind` (cmd_remind.c): the reminder, if it is due. */
+void daemon_cmd_remind(void *ctx, server_client *c, int argc, char **argv);
 
 /* (Re)reads the config and the routine folders. Problems are logged and, when c is not
  * NULL, also sent to that client as "error: ..." lines (the reply's OK is the caller's).

@@ -12,6 +12,7 @@
 #include "audio_out.h"
 #include "clock_ms.h"
 #include "feed.h"
+#include "history.h"
 #include "log.h"
 #include "mixer.h"
 #include "protocol.h"
@@ -113,6 +114,8 @@ struct player {
   bool paused;
   char routine_name[ROUTINE_NAME_MAX + 8];
   char title[128];
+  time_t started_at; /* the wall clock at start, and the length chosen: for the history */
+  int64_t length_ms;
   /* The mapping from the feed to the timeline: ring position base_ring plays timeline frame
    * base_tl; a chime of its own plays from ring position intro_at. */
   uint64_t base_ring;
@@ -388,9 +391,29 @@ static void produce(player *p)
 
 /* ---- engine thread: sessions -------------------------------------------------------------- */
 
+/* Appends the session that ends to the practice log: how far it got, and how it ended. */
+static void record_history(player *p, player_state state)
+{
+  const timeline *t = p->sc->timeline;
+  int64_t pos = p->lost ? p->resume_tl : heard_tl(p);
+  history_entry e = {.start = p->started_at, .utc_offset_s = history_utc_offset(p->started_at),
+                     .length_ms = p->length_ms, .played_s = pos / t->rate,
+                     .total_s = t->frames / t->rate,
+                     .step = (int)timeline_step_at(t, pos) + 1, .steps = (int)t->n_steps,
+                     .end = state == PLAYER_ERROR ? HISTORY_ERROR
+                            : pos >= t->frames    ? HISTORY_FINISHED
+                                                  : HISTORY_STOPPED};
+  snprintf(e.routine, sizeof(e.routine), "%.*s", (int)sizeof(e.routine) - 1, p->routine_name);
+  char why[512];
+  if(history_record(&e, why, sizeof(why)) != COACH_OK)
+    log_msg(LVL_WARN, "the session is not in the history: %s", why);
+}
+
 static void end_session(player *p, player_state state, const char *error)
 {
   bool fade = state != PLAYER_ERROR && !p->lost;
+  if(p->sc && !p->lone_say)
+    record_history(p, state);
   if(p->out) {
     if(fade) {
       feed_stop(p->feed);
@@ -485,6 +508,8 @@ static void do_start(player *p, request *rq)
   rq->routine = NULL;
   job->length_ms = rq->length_ms;
   job->voice = p->opt.voice;
+  p->started_at = time(NULL);
+  p->length_ms = job->routine->has_length ? rq->length_ms : 0;
   snprintf(p->title, sizeof(p->title), "%s", job->routine->title);
   snprintf(p->routine_name, sizeof(p->routine_name), "%s", job->routine->name);
   p->paused = false;
@@ -633,6 +658,10 @@ static void line_ready(player *p, speech_job *job)
     return;
   }
   char why[512] = "";
+  if(p->active && (ps.flags & PLAYER_SAY_IDLE_ONLY)) { /* a session began meanwhile */
+    reply(p, ps.reply, COACH_E_STATE, "a session is playing");
+    return;
+  }
   if(!p->active) {
     coach_rc rc = say_alone(p, &ps, job->samples, job->frames, why, sizeof(why));
     if(!rc)
@@ -680,6 +709,12 @@ static void line_ready(player *p, speech_job *job)
 
 static void do_say(player *p, request *rq)
 {
+  if((rq->flags & PLAYER_SAY_IDLE_ONLY) && (p->active || p->n_says > 0)) {
+    reply(p, rq->reply, COACH_E_STATE, "%s", !p->active ? "a line is being said"
+                                           : p->lone_say ? "a line is being said"
+                                                         : "a session is playing");
+    return;
+  }
   if(p->n_says >= SAYS_PENDING_MAX) {
     reply(p, rq->reply, COACH_E_LIMIT, "%d lines are already waiting to be said; try again in "
           "a moment", SAYS_PENDING_MAX);

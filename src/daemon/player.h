@@ -33,6 +33,9 @@
  * The output is open only while a session (or a `say`) plays: an idle daemon holds no device
  * and no connection to the sound server, and its engine thread sleeps without a timer.
  *
+ * Every routine session that ends (finished, stopped, replaced, or ended by a fault) is
+ * appended to the practice log (history.h), on the engine thread; a lone `say` is not.
+ *
  * Threads: every function here is for the daemon's main thread (one caller). wake_fd (an
  * eventfd) is written whenever player_dispatch() has something to do.
  */
@@ -133,7 +136,11 @@ void player_resume(player *p, player_reply reply);
 void player_skip(player *p, player_reply reply);    /* to the next step (the last: the end) */
 void player_restart(player *p, player_reply reply); /* the current step from its start */
 
-#define PLAYER_SAY_CHIME 1u /* a soft chime first (a reminder, not an answer) */
+#define PLAYER_SAY_CHIME 1u     /* a soft chime first (a reminder, not an answer) */
+#define PLAYER_SAY_IDLE_ONLY 2u /* only when nothing plays or is paused, else COACH_E_STATE:
+                                   decided on the engine thread, so no session can start
+                                   between the check and the line (a reminder must never
+                                   talk over a session) */
 /* Speaks text (at most PLAYER_SAY_MAX bytes): over the session when one plays, else on its
  * own. The reply comes once the line is made and queued. */
 void player_say(player *p, const char *text, unsigned flags, player_reply reply);

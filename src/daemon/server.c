@@ -232,36 +232,35 @@ static bool may_reply(server_client *c, const char *what)
   return true;
 }
 
-void server_reply_kv(server_client *c, const char *key, const char *fmt, ...)
+/* Appends "key: value\n", control bytes made spaces; a line too long for the client's output
+ * marks its reply as overflowed. */
+static void append_kv(server_client *c, const char *key, const char *fmt, va_list ap)
 {
   char small[512], *buf = small;
-  size_t klen, vlen, n;
-  va_list ap;
+  size_t klen = strlen(key), vlen, n;
+  va_list again;
   int k;
-  if(!may_reply(c, "server_reply_kv") || !key || !fmt)
-    return;
-  klen = strlen(key);
-  va_start(ap, fmt);
+  va_copy(again, ap);
   k = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
   vlen = k < 0 ? 0 : (size_t)k;
   n = klen + 2 + vlen + 1;
   if(n > SERVER_OUTPUT_MAX) {
     c->overflow = true;
+    va_end(again);
     return;
   }
   if(n + 1 > sizeof(small)) {
     buf = malloc(n + 1);
     if(!buf) {
       c->overflow = true;
+      va_end(again);
       return;
     }
   }
   memcpy(buf, key, klen);
   memcpy(buf + klen, ": ", 2);
-  va_start(ap, fmt);
-  vsnprintf(buf + klen + 2, vlen + 1, fmt, ap);
-  va_end(ap);
+  vsnprintf(buf + klen + 2, vlen + 1, fmt, again);
+  va_end(again);
   /* A newline inside would be read as a new reply line: key and value stay on one line. */
   for(size_t i = 0; i < n - 1; i++)
     if((unsigned char)buf[i] < 0x20 && buf[i] != '\t')
@@ -270,6 +269,16 @@ void server_reply_kv(server_client *c, const char *key, const char *fmt, ...)
   out_append(c, buf, n);
   if(buf != small)
     free(buf);
+}
+
+void server_reply_kv(server_client *c, const char *key, const char *fmt, ...)
+{
+  va_list ap;
+  if(!may_reply(c, "server_reply_kv") || !key || !fmt)
+    return;
+  va_start(ap, fmt);
+  append_kv(c, key, fmt, ap);
+  va_end(ap);
 }
 
 void server_reply_ok(server_client *c)
@@ -669,6 +678,17 @@ static void finish(server *s, server_client *c)
   process_input(c); /* the lines that waited behind it */
   s->depth--;
   reap(s);
+}
+
+void server_finish_kv(server *s, server_ticket t, const char *key, const char *fmt, ...)
+{
+  server_client *c = deferred_client(s, t);
+  va_list ap;
+  if(!c || !key || !fmt)
+    return;
+  va_start(ap, fmt);
+  append_kv(c, key, fmt, ap);
+  va_end(ap);
 }
 
 void server_finish_ok(server *s, server_ticket t)

@@ -155,6 +155,9 @@ void server_client_idle(server_client *c, unsigned events);
  * server_defer() returns 0 (and does nothing) outside the client's own handler. */
 typedef unsigned server_ticket;
 server_ticket server_defer(server_client *c);
+/* A "key: value" line of the deferred reply, before its server_finish_ok(). */
+void server_finish_kv(server *s, server_ticket t, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void server_finish_ok(server *s, server_ticket t);
 /* "ACK [code] {command} message" for the command that was deferred. */
 void server_finish_ack(server *s, server_ticket t, int code, const char *fmt, ...)

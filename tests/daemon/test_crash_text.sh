@@ -135,12 +135,13 @@ done
 [ -n "$w" ] && kill -9 "$w"
 wait "$say_pid"
 code=$?
+answered=$(record_ms)
 check "say of a long line while its worker is killed answers OK (exit $code: $(cat "$T/long.out"))" \
   test "$code" -eq 0
-# The answer comes once the line is made and queued: it is heard right after.
-done_at=$(record_ms)
-record_wait_ms $((done_at + 1500))
-check "and it is heard" soundstat "$rec" loud-between "$t" $((done_at + 1500))
+# Heard within 1.5 s of the answer: a new worker speaking a long line may take a while (under
+# ASan on a loaded machine, longer than 1.5 s), and say answers once the line is on its way.
+record_wait_ms $((answered + 1500))
+check "and it is heard" soundstat "$rec" loud-between "$t" $((answered + 1500))
 check "the daemon logged the lost worker ($w) and the retry" \
   grep -Eq "speech worker (${w:-none} )?was killed by signal 9 \(Killed\) while (speaking|starting).*trying once more" "$T/coachd.log"
 coach stop >/dev/null

@@ -84,7 +84,10 @@ static bool is_default(const coach_config *c)
          !strcmp(c->voice.name, "en-us") &&
          c->voice.rate == 140 && c->voice.pitch == 40 && c->voice.volume == 100 &&
          c->user_dir[0] == '\0' && c->n_dirs == 0 && c->socket[0] == '\0' &&
-         c->log_level == CONFIG_LOG_INFO && c->max_clients == 64;
+         c->log_level == CONFIG_LOG_INFO && c->max_clients == 64 &&
+         c->remind.every_ms == 3600000 && c->remind.from_min == 9 * 60 &&
+         c->remind.to_min == 18 * 60 && c->remind.days == 0x1F &&
+         !strcmp(c->remind.routine, "lunge");
 }
 
 /* Loads fixture `name`, expects failure with rc and a message containing `text` on `line`. */
@@ -202,7 +205,7 @@ static void test_shipped_file(void)
 static void test_bad_files(void)
 {
   expect_bad("unknown_section.ini", COACH_E_INVALID, 4,
-             "unknown section [audoi] (known: audio, pulse, portaudio, voice, routines, daemon)");
+             "unknown section [audoi] (known: audio, pulse, portaudio, voice, routines, daemon, remind)");
   expect_bad("unknown_key.ini", COACH_E_INVALID, 3,
              "unknown key \"volme\" in [audio] (known: output, volume, give_up_after)");
   expect_bad("volume_high.ini", COACH_E_INVALID, 2,
@@ -281,6 +284,26 @@ static void test_bad_text(void)
 
   memset(big, ';', sizeof(big));
   expect_bad_text("big", big, sizeof(big), 0, "larger than 65536 bytes");
+}
+
+/* [remind]: each key's values, and what is wrong said with the key's name. */
+static void test_remind(void)
+{
+  coach_config cfg;
+  expect_good_text("remind", "[remind]\nevery = 45m\nhours = 22:00-06:30\ndays = sat,sun\n"
+                   "routine = kneel\n", &cfg);
+  CHECK(cfg.remind.every_ms == 45 * 60000 && cfg.remind.from_min == 22 * 60 &&
+        cfg.remind.to_min == 6 * 60 + 30 && cfg.remind.days == 0x60 &&
+        !strcmp(cfg.remind.routine, "kneel"));
+  expect_good_text("remind_all", "[remind]\nevery = 0s\nhours = 00:00-24:00\ndays = all\n",
+                   &cfg);
+  CHECK(cfg.remind.every_ms == 0 && cfg.remind.to_min == 24 * 60 && cfg.remind.days == 0x7F);
+  BAD("every", "[remind]\nevery = 1\n", 2, "[remind] every: \"1\" has no unit");
+  BAD("every_long", "[remind]\nevery = 3h\n", 2, "[remind] every: \"3h\" is too long");
+  BAD("hours", "[remind]\nhours = 9-18\n", 2, "[remind] hours: \"9-18\" is not a span of hours");
+  BAD("hours_empty", "[remind]\nhours = 10:00-10:00\n", 2, "is an empty span");
+  BAD("days", "[remind]\ndays = weekdays\n", 2, "[remind] days: \"weekdays\" is not a day");
+  BAD("routine", "[remind]\nroutine = ../x\n", 2, "[remind] routine: \"../x\" is not a routine");
 }
 
 static void test_good_text(void)
@@ -460,6 +483,7 @@ int main(void)
   test_defaults();
   test_good_file();
   test_shipped_file();
+  test_remind();
   test_bad_files();
   test_several();
   test_bad_text();
