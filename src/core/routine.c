@@ -1,21 +1,19 @@
-/* routine — loading a routine file: a line reader feeding inih, then interpretation and
- * validation of what it collected.
+/* routine — loading a routine file: its lines through ini_line, then interpretation and
+ * validation of what they said.
  *
  * Three passes, so that every problem in a file is reported in one go:
- *  1. next_line() hands inih one line at a time from memory. It numbers the lines, refuses
- *     lines inih would mangle (too long, NUL, bad UTF-8) and reads [section] headers itself:
- *     inih neither reports line numbers nor tells consecutive sections of the same name apart.
- *     on_pair() stores each key with its line; continuation lines extend the last key.
+ *  1. read_lines() takes each line ini_line reads: [section] headers say where keys go, each
+ *     key is stored with its line, continuation lines extend the last key.
  *  2. build_*() interpret the stored keys of each section into the routine.
  *  3. check_*() look at the routine as a whole: the length, the block graph, the session.
  * Any problem means no routine: everything is freed and the caller gets the diagnostics.
  */
 #include "routine.h"
-#include "utf8.h"
+
+#include "ini_line.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,20 +87,8 @@ typedef struct raw_section {
   int n_entries, cap_entries;
 } raw_section;
 
-typedef enum line_kind {
-  LINE_OTHER, /* blank, comment, header or a refused line: inih calls no handler for it */
-  LINE_KEY,
-  LINE_CONTINUATION,
-} line_kind;
-
 typedef struct loader {
-  const char *data;
-  size_t len, pos;
-  int line;       /* the line the reader handed out last */
-  line_kind kind; /* what that line is, as inih will see it */
-  /* inih continues the last key on an indented line until the next header; mirrored here so
-   * that the reader knows which lines inih will take as continuations. */
-  bool key_open;
+  int line; /* the line being read */
 
   raw_section routine_section;
   bool have_routine;
@@ -142,18 +128,6 @@ static char *skip_space(char *s)
   return s;
 }
 
-/* inih's rule, copied so the reader splits lines exactly as inih will: the first of chars,
- * or a ';' that follows whitespace (an inline comment), or the end. */
-static char *find_chars_or_comment(char *s, const char *chars)
-{
-  bool was_space = false;
-  while(*s && (!chars || !strchr(chars, *s)) && !(was_space && *s == ';')) {
-    was_space = is_space(*s);
-    s++;
-  }
-  return s;
-}
-
 static char *dup_text(loader *ld, const char *s)
 {
   char *copy = strdup(s);
@@ -180,25 +154,22 @@ bool routine_name_valid(const char *name)
   return name && name[0] != '-' && step_name_valid(name);
 }
 
-/* A header line, start at its '['. Sets where the following keys go. */
-static void section_line(loader *ld, char *start)
+/* A header line (or one that starts with '[' but is not closed). Sets where the following
+ * keys go. */
+static void section_line(loader *ld, const ini_line *ln)
 {
   ld->section = NULL;
   ld->entry_open = false;
   ld->seen_header = true;
-  char *close = find_chars_or_comment(start + 1, "]");
-  if(*close != ']') {
+  if(ln->kind != INI_LINE_SECTION) {
     coach_diag_add(ld->diag, ld->line,
                    "section header without a closing ] (write [routine] or [step NAME])");
     return;
   }
-  *close = '\0';
-  char *after = skip_space(close + 1);
-  if(*after && *after != ';' && *after != '#')
+  if(ln->trailing)
     coach_diag_add(ld->diag, ld->line,
                    "text after the section header (put a comment on its own line after ;)");
-  char *inner = skip_space(start + 1);
-  strip_end(inner);
+  const char *inner = ln->name;
 
   if(!strcmp(inner, "routine")) {
     if(ld->have_routine) {
@@ -218,7 +189,9 @@ static void section_line(loader *ld, char *start)
                    inner);
     return;
   }
-  char *name = skip_space(inner + 4);
+  const char *name = inner + 4;
+  while(is_space(*name))
+    name++;
   if(!*name) {
     coach_diag_add(ld->diag, ld->line, "[step] without a name (write [step NAME])");
     return;
@@ -278,130 +251,6 @@ static bool looks_like_key(const char *s)
   while(*p == ' ' || *p == '\t')
     p++;
   return n && *p == '=' && is_known_key(s, n);
-}
-
-static void continuation_line(loader *ld, char *start)
-{
-  /* inih r55 keeps inline comments on continuation lines (later versions strip them): strip
-   * them here so " ; note" is a comment on every line, as config/ROUTINES.md says. */
-  *find_chars_or_comment(start, NULL) = '\0';
-  strip_end(start);
-  if(looks_like_key(start)) {
-    coach_diag_add(ld->diag, ld->line,
-                   "indented key (keys start at the beginning of the line; only continued "
-                   "text is indented)");
-    *start = '\0';
-    return;
-  }
-  ld->kind = LINE_CONTINUATION;
-}
-
-/* Returns false when the line is refused (it is then fed to inih as a blank line). */
-static bool key_line(loader *ld, char *start)
-{
-  char *sep = find_chars_or_comment(start, "=:");
-  if(*sep == ':') {
-    coach_diag_add(ld->diag, ld->line,
-                   "\"%.*s\" uses \":\" (write key = value, with an equals sign)", ECHO, start);
-    return false;
-  }
-  if(*sep != '=') {
-    coach_diag_add(ld->diag, ld->line,
-                   "\"%.*s\" is not key = value (indent it to continue the text above, or "
-                   "make it a comment with ;)",
-                   ECHO, start);
-    return false;
-  }
-  if(sep == start) {
-    coach_diag_add(ld->diag, ld->line, "a value without a key (write key = value)");
-    return false;
-  }
-  ld->kind = LINE_KEY;
-  ld->key_open = true;
-  return true;
-}
-
-/* Decides what inih will make of the line in buf, records headers, and rewrites buf where
- * inih must not see the original (refused lines, headers, comments on continuations). */
-static void classify_line(loader *ld, char *buf)
-{
-  char *start = skip_space(buf);
-  strip_end(start);
-  if(!*start || *start == ';' || *start == '#')
-    return;
-  if(ld->key_open && start > buf) {
-    continuation_line(ld, start);
-    return;
-  }
-  if(*start == '[') {
-    section_line(ld, start);
-    /* inih cuts section names at 50 bytes; it gets a neutral header so its own idea of the
-     * section cannot matter, and it ends the open key just as the reader did. */
-    strcpy(buf, "[]");
-    ld->key_open = false;
-    return;
-  }
-  if(!key_line(ld, start))
-    buf[0] = '\0';
-}
-
-/* Refuses a line inih would cut or that is not text. Reports it and returns false. */
-static bool line_acceptable(loader *ld, const char *text, size_t n, size_t buf_size)
-{
-  size_t max = ROUTINE_LINE_MAX;
-  if(buf_size < max + 2)
-    max = buf_size - 2;
-  if(memchr(text, '\0', n)) {
-    coach_diag_add(ld->diag, ld->line,
-                   "the line contains a NUL byte (a routine file is UTF-8 text)");
-    return false;
-  }
-  if(n > max) {
-    coach_diag_add(ld->diag, ld->line,
-                   "the line is %zu bytes long, more than %zu (wrap long text onto indented "
-                   "continuation lines)",
-                   n, max);
-    return false;
-  }
-  size_t bad = utf8_invalid_at((const unsigned char *)text, n);
-  if(bad < n) {
-    coach_diag_add(ld->diag, ld->line,
-                   "the line is not valid UTF-8 (byte %zu; save the file as UTF-8)", bad + 1);
-    return false;
-  }
-  return true;
-}
-
-/* inih's line reader: one line from memory per call. */
-static char *next_line(char *buf, int size, void *stream)
-{
-  loader *ld = stream;
-  if(ld->nomem || ld->pos >= ld->len || size < 3)
-    return NULL;
-  const char *text = ld->data + ld->pos;
-  size_t rest = ld->len - ld->pos;
-  const char *newline = memchr(text, '\n', rest);
-  size_t n = newline ? (size_t)(newline - text) : rest;
-  ld->pos += newline ? n + 1 : n;
-  ld->line++;
-  ld->kind = LINE_OTHER;
-  if(n && text[n - 1] == '\r')
-    n--;
-  if(ld->line == 1 && n >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
-    text += 3;
-    n -= 3;
-  }
-
-  buf[0] = '\0';
-  if(line_acceptable(ld, text, n, (size_t)size)) {
-    memcpy(buf, text, n);
-    buf[n] = '\0';
-    classify_line(ld, buf);
-  }
-  else if(ld->section)
-    ld->section->lost_line = true;
-  strcat(buf, "\n");
-  return buf;
 }
 
 static void add_entry(loader *ld, const char *key, const char *value)
@@ -469,18 +318,88 @@ static void extend_entry(loader *ld, const char *text)
   e->value_len += add;
 }
 
-static int on_pair(void *user, const char *section, const char *name, const char *value)
+static void continuation_line(loader *ld, const char *text)
 {
-  loader *ld = user;
-  (void)section; /* the reader tracks sections: inih's copy may be cut short */
-  if(!name || !value || ld->nomem)
-    return 1;
-  if(ld->kind == LINE_CONTINUATION)
-    extend_entry(ld, value);
-  else if(ld->kind == LINE_KEY)
-    add_entry(ld, name, value);
-  /* Problems are in the diagnostics; inih's single error line would add nothing. */
-  return 1;
+  if(looks_like_key(text)) {
+    coach_diag_add(ld->diag, ld->line,
+                   "indented key (keys start at the beginning of the line; only continued "
+                   "text is indented)");
+    return;
+  }
+  extend_entry(ld, text);
+}
+
+static void key_line(loader *ld, const ini_line *ln)
+{
+  if(ln->separator != ':') {
+    add_entry(ld, ln->name, ln->value);
+    return;
+  }
+  coach_diag_add(ld->diag, ld->line,
+                 "\"%.*s\" uses \":\" (write key = value, with an equals sign)", ECHO,
+                 ln->text);
+  ld->entry_open = false; /* its continuation lines belong to the same mistake */
+}
+
+static void refused_line(loader *ld, const ini_line *ln)
+{
+  switch(ln->problem) {
+  case INI_PROBLEM_NUL:
+    coach_diag_add(ld->diag, ld->line,
+                   "the line contains a NUL byte (a routine file is UTF-8 text)");
+    break;
+  case INI_PROBLEM_CONTROL:
+    coach_diag_add(ld->diag, ld->line,
+                   "the line contains the control character 0x%02X (byte %zu; a routine file "
+                   "is UTF-8 text)",
+                   ln->byte, ln->at + 1);
+    break;
+  case INI_PROBLEM_TOO_LONG:
+    coach_diag_add(ld->diag, ld->line,
+                   "the line is %zu bytes long, more than %d (wrap long text onto indented "
+                   "continuation lines)",
+                   ln->length, INI_LINE_MAX);
+    break;
+  default:
+    coach_diag_add(ld->diag, ld->line,
+                   "the line is not valid UTF-8 (byte %zu; save the file as UTF-8)",
+                   ln->at + 1);
+    break;
+  }
+  if(ld->section)
+    ld->section->lost_line = true;
+}
+
+static void malformed_line(loader *ld, const ini_line *ln)
+{
+  if(ln->problem == INI_PROBLEM_UNCLOSED)
+    section_line(ld, ln);
+  else if(ln->problem == INI_PROBLEM_NO_KEY)
+    coach_diag_add(ld->diag, ld->line, "a value without a key (write key = value)");
+  else
+    coach_diag_add(ld->diag, ld->line,
+                   "\"%.*s\" is not key = value (indent it to continue the text above, or "
+                   "make it a comment with ;)",
+                   ECHO, ln->text);
+}
+
+/* Pass 1: every line of the file into the raw sections. */
+static void read_lines(loader *ld, const char *data, size_t len)
+{
+  ini_reader reader;
+  ini_line ln;
+  ini_reader_init(&reader, data, len);
+  while(!ld->nomem && ini_reader_next(&reader, &ln)) {
+    ld->line = ln.number;
+    switch(ln.kind) {
+    case INI_LINE_BLANK: break;
+    case INI_LINE_SECTION: section_line(ld, &ln); break;
+    case INI_LINE_KEY: key_line(ld, &ln); break;
+    case INI_LINE_CONTINUATION: continuation_line(ld, ln.value); break;
+    case INI_LINE_REFUSED: refused_line(ld, &ln); break;
+    case INI_LINE_MALFORMED: malformed_line(ld, &ln); break;
+    }
+  }
 }
 
 static void free_section(raw_section *sec)
@@ -1354,16 +1273,9 @@ static coach_rc load_text(const char *data, size_t len, const char *name,
     coach_diag_add(diag, 0, "out of memory");
     return COACH_E_NOMEM;
   }
-  ld->data = data;
-  ld->len = len;
   ld->steps = steps;
   ld->diag = diag;
-
-  int parse_rc = ini_parse_stream(next_line, ld, on_pair, ld);
-  if(parse_rc < 0)
-    ld->nomem = true;
-  else if(parse_rc > 0 && !diag->count)
-    coach_diag_add(diag, parse_rc, "this line could not be read (check its syntax)");
+  read_lines(ld, data, len);
 
   routine *r = NULL;
   if(!ld->nomem)

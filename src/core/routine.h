@@ -1,4 +1,4 @@
-/* routine — the routine model and its loader (INI through inih).
+/* routine — the routine model and its loader (INI lines through ini_line.h).
  *
  * A routine is one INI file: a [routine] section (title, summary, voice, length range, the
  * top-level step order) and [step NAME] sections. Steps either produce sound (say, hold,
@@ -22,7 +22,6 @@
 
 /* Bounds. Every one is checked by the loader with a clear error. */
 #define ROUTINE_FILE_MAX_BYTES (256 * 1024)
-#define ROUTINE_LINE_MAX 190      /* bytes; inih cuts longer lines (see PLATFORM.md) */
 #define ROUTINE_TEXT_MAX 2000     /* bytes of one spoken text after joining continuations */
 #define ROUTINE_NAME_MAX 48       /* bytes of a step name or routine name */
 #define ROUTINE_STEPS_MAX 256     /* [step] sections in one file */

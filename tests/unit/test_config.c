@@ -159,7 +159,7 @@ static void test_good_file(void)
   CHECKF(rc == COACH_OK && d.count == 0, "rc %s", coach_rc_str(rc));
   dump(&d);
   CHECK(!strcmp(cfg.device, "USB Audio")); /* the inline comment is not part of it */
-  CHECK(cfg.volume == 55);                 /* "key: value" is accepted, as inih does */
+  CHECK(cfg.volume == 55);                 /* "key: value" is accepted (ini_line.h) */
   CHECK(!strcmp(cfg.voice.name, "en-gb+f3"));
   CHECK(cfg.voice.rate == 160);
   CHECK(cfg.voice.pitch == 60);
@@ -205,8 +205,7 @@ static void test_bad_files(void)
              "[audio] volume = -1 is out of range (use 0 to 100)");
   expect_bad("bad_log_level.ini", COACH_E_INVALID, 2,
              "log_level = \"verbose\" is not a log level (use error, warn, info or debug)");
-  /* The long line is refused, and the error after it still has its own line number (inih
-   * alone would split the long line and count one line too many). */
+  /* The long line is refused, and the error after it still has its own line number. */
   expect_bad("long_line.ini", COACH_E_INVALID, 2, "line is 200 bytes long");
   expect_bad("long_line.ini", COACH_E_INVALID, 3, "volume = 101 is out of range");
   expect_bad("bad_utf8.ini", COACH_E_INVALID, 2, "invalid UTF-8 (byte 6 of the line)");

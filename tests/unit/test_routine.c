@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "ini_line.h"
 #include "routine.h"
 
 /* The example from config/ROUTINES.md, byte for byte. */
@@ -314,15 +315,15 @@ static void limits_that_pass(void)
     len += (size_t)snprintf(text + len, sizeof(text) - len, "[step b%d]\n%s\nsteps = b%d\n", i,
                             i % 2 ? "do = repeat\ntimes = 2" : "do = sides", i + 1);
   len += (size_t)snprintf(text + len, sizeof(text) - len, "[step b5]\ndo = say\ntext = ");
-  /* "text = " is 7 bytes: pad to a line of exactly ROUTINE_LINE_MAX bytes */
-  for(int i = 7; i < ROUTINE_LINE_MAX; i++)
+  /* "text = " is 7 bytes: pad to a line of exactly INI_LINE_MAX bytes */
+  for(int i = 7; i < INI_LINE_MAX; i++)
     text[len++] = 'a';
   text[len++] = '\n';
   text[len] = '\0';
   routine *r = load_ok(text, len, "deep");
   if(r) {
     const routine_step *s = step(r, "b5");
-    CHECK(s && strlen(s->text) == ROUTINE_LINE_MAX - 7);
+    CHECK(s && strlen(s->text) == INI_LINE_MAX - 7);
   }
   routine_free(r);
 }
