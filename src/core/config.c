@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ini_line.h"
+#include "voice_name.h"
 
 /* ---- the schema ----------------------------------------------------------------------- */
 
@@ -285,19 +286,6 @@ static bool add_dirs(parse_ctx *c, int k, const char *value)
   return ok;
 }
 
-/* eSpeak NG voice names ("en-us", "en-us+f3") and voice files in voices/: a plain name,
- * never a path, since it is looked up inside the voices folder. */
-static bool voice_name_valid(const char *s)
-{
-  size_t n = strlen(s);
-  if(n == 0 || n >= sizeof(((voice_settings *)0)->name) || s[0] == '.' || s[0] == '-')
-    return false;
-  for(size_t i = 0; i < n; i++)
-    if(!isalnum((unsigned char)s[i]) && !strchr("-_+.", s[i]))
-      return false;
-  return true;
-}
-
 static bool set_value(parse_ctx *c, int k, const char *value)
 {
   coach_config *cfg = &c->cfg;
@@ -318,9 +306,7 @@ static bool set_value(parse_ctx *c, int k, const char *value)
       value = CONFIG_DEFAULT_VOICE; /* "" means the default, as for the other names */
     if(!voice_name_valid(value)) {
       coach_diag_add(c->diag, c->line,
-                     "[voice] name = \"%s\" is not a voice name (letters, digits and - _ + . "
-                     "as in en-us or en-us+f3, at most %zu bytes)",
-                     value, sizeof(cfg->voice.name) - 1);
+                     "[voice] name = \"%s\" is not a voice name (" VOICE_NAME_HELP ")", value);
       return false;
     }
     snprintf(cfg->voice.name, sizeof(cfg->voice.name), "%s", value);

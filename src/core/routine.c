@@ -11,6 +11,7 @@
 #include "routine.h"
 
 #include "ini_line.h"
+#include "voice_name.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -873,20 +874,6 @@ static void build_step(loader *ld, routine *r, int i, int *for_line)
   }
 }
 
-static bool voice_name_valid(const char *v)
-{
-  size_t n = strlen(v);
-  if(!n || n >= sizeof(((voice_settings *)0)->name) || v[0] == '/' || strstr(v, ".."))
-    return false;
-  for(size_t i = 0; i < n; i++) {
-    char c = v[i];
-    if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' ||
-         c == '_' || c == '+' || c == '.' || c == '/'))
-      return false;
-  }
-  return true;
-}
-
 /* The [routine] length keys, kept for the checks that need the steps too. */
 typedef struct length_keys {
   const raw_entry *length, *min, *max;
@@ -923,9 +910,7 @@ static void build_routine(loader *ld, routine *r, length_keys *lk)
     if(voice_name_valid(e->value))
       snprintf(r->voice.name, sizeof(r->voice.name), "%s", e->value);
     else
-      coach_diag_add(ld->diag, e->line,
-                     "voice: \"%.*s\" is not a voice name (write an eSpeak NG voice such as "
-                     "en-us, or a file name in voices/)",
+      coach_diag_add(ld->diag, e->line, "voice: \"%.*s\" is not a voice name (" VOICE_NAME_HELP ")",
                      ECHO, e->value);
   }
   if((e = found(&f, "rate")))

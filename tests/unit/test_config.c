@@ -253,6 +253,7 @@ static void test_bad_text(void)
   BAD("rate", "[voice]\nrate = 79\n", 2, "(use 80 to 260)");
   BAD("huge", "[voice]\nrate = 99999999999999999999\n", 2, "out of range");
   BAD("voice", "[voice]\nname = ../../etc/x\n", 2, "is not a voice name");
+  BAD("option", "[voice]\nname = -odd\n", 2, "\"-odd\" is not a voice name");
   BAD("clients", "[daemon]\nmax_clients = 0\n", 2, "(use 1 to 64)");
   BAD("tilde", "[routines]\nuser_dir = ~bob/r\n", 2,
                   "only \"~/\" is understood");
@@ -283,6 +284,9 @@ static void test_good_text(void)
   CHECK(is_default(&cfg));
   expect_good_text("bounds", "[audio]\nvolume = 100\n[voice]\nrate = 80\nvolume = 0\n", &cfg);
   CHECK(cfg.volume == 100 && cfg.voice.rate == 80 && cfg.voice.volume == 0);
+  /* The voice rule of routine files (voice_name.h): eSpeak NG's own file names pass. */
+  expect_good_text("espeak file", "[voice]\nname = gmw/en-US\n", &cfg);
+  CHECK(!strcmp(cfg.voice.name, "gmw/en-US"));
   expect_good_text("period", "[audio]\nperiod_ms = 2\n", &cfg);
   CHECK(cfg.period_ms == 2);
   expect_good_text("period_max", "[audio]\nperiod_ms = 50\n", &cfg);

@@ -422,6 +422,24 @@ static void from_file(void)
   rmdir(dir);
 }
 
+/* The voice rule is the one of coach.ini and speech (voice_name.h): gmw/en-US passes in
+ * both, -odd in neither. */
+static void voices(void)
+{
+  static const char good[] = "[routine]\ntitle = T\nsummary = S.\nsteps = a\n"
+                             "voice = gmw/en-US\n[step a]\ndo = say\ntext = Hi.\n";
+  routine *r = load_ok(good, sizeof(good) - 1, "voices");
+  CHECK(r && !strcmp(r->voice.name, "gmw/en-US"));
+  routine_free(r);
+  static const char bad[] = "[routine]\ntitle = T\nsummary = S.\nsteps = a\n"
+                            "voice = -odd\n[step a]\ndo = say\ntext = Hi.\n";
+  r = NULL;
+  coach_diag d;
+  CHECK(routine_load_buffer(bad, sizeof(bad) - 1, "odd", "odd", &r, &d) == COACH_E_INVALID);
+  CHECK(!r && d.count == 1 && d.entries[0].line == 5 &&
+        strstr(d.entries[0].message, "\"-odd\" is not a voice name"));
+}
+
 static void names(void)
 {
   CHECK(routine_name_valid("rest"));
@@ -459,6 +477,7 @@ int main(void)
   all_the_steps();
   choose_length();
   from_file();
+  voices();
   names();
   return check_done();
 }
