@@ -14,6 +14,13 @@
 #include "render.h"
 #include "score.h"
 
+/* Breath tones against the voice (check_tone_levels), in dB: through a small speaker at most
+ * 7 dB under it (the tones of 196-330 Hz that were here before measured 10.0, and lost 4.3 dB
+ * to the speaker), yet at least 3 dB under it on a full-range one, and at most 2 dB lost. */
+#define TONES_UNDER_VOICE_SMALL_DB 7.0
+#define TONES_UNDER_VOICE_DB 3.0
+#define TONES_SMALL_LOSS_DB 2.0
+
 static const char *const shipped[] = {"rest", "kneel", "ball",  "supine",
                                       "bridge", "lunge", "full", "safety"};
 
@@ -48,6 +55,16 @@ static int64_t onset(const float *x, int64_t from, int64_t to, float threshold)
     if(fabsf(x[i]) > threshold)
       return i;
   return -1;
+}
+
+/* Is any line spoken in [from, to)? */
+static bool covered_by_speech(const timeline *t, int64_t from, int64_t to)
+{
+  for(size_t i = 0; i < t->n_cues; i++)
+    if(t->cues[i].kind == CUE_SPEECH && t->cues[i].start < to &&
+       t->cues[i].start + t->cues[i].frames > from)
+      return true;
+  return false;
 }
 
 /* Is any cue sounding in [from, to)? */
@@ -151,10 +168,23 @@ static void check_breathing(const char *name, const timeline *t, const float *x)
       continue;
     double cycle_s = (double)breath_pattern_cycle_ms(&st->pattern) / 1000.0;
     int64_t cyc = (int64_t)(cycle_s * t->rate);
-    /* After the guided breaths, and at the very end: the period must not drift. */
-    double early = envelope_period_s(x, st->breath_start + 3 * cyc, 5 * cyc, t->rate);
-    double late = envelope_period_s(x, st->breath_start + (st->cycles - 5) * cyc, 5 * cyc,
-                                    t->rate);
+    /* Four breaths without speech near the start and near the end (reminders come every
+     * five breaths or more): the period must not drift. */
+    int run = 4, first_run = -1, last_run = -1;
+    for(int k = 0; k + run <= st->cycles; k++) {
+      int64_t from = st->breath_start + k * cyc;
+      if(covered_by_speech(t, from, from + run * cyc))
+        continue;
+      if(first_run < 0)
+        first_run = k;
+      last_run = k;
+    }
+    CHECKF(first_run >= 0 && last_run > first_run, "%s: no %d breaths without speech", name,
+           run);
+    if(first_run < 0)
+      continue;
+    double early = envelope_period_s(x, st->breath_start + first_run * cyc, run * cyc, t->rate);
+    double late = envelope_period_s(x, st->breath_start + last_run * cyc, run * cyc, t->rate);
     /* Coarse: the loudness envelope repeats at the pattern's period. */
     CHECKF(fabs(early - cycle_s) <= 0.03, "%s: breathing period %.3f s, pattern %.3f s", name,
            early, cycle_s);
@@ -163,12 +193,8 @@ static void check_breathing(const char *name, const timeline *t, const float *x)
      * number of cycles later, to the sample, so fifteen minutes have not drifted at all. */
     int first = -1, last = -1;
     for(int k = 0; k < st->cycles; k++) {
-      int64_t from = st->breath_start + k * cyc, to = from + cyc;
-      bool spoken = false;
-      for(size_t i = 0; i < t->n_cues; i++)
-        spoken |= t->cues[i].kind == CUE_SPEECH && t->cues[i].start < to &&
-                  t->cues[i].start + t->cues[i].frames > from;
-      if(spoken)
+      int64_t from = st->breath_start + k * cyc;
+      if(covered_by_speech(t, from, from + cyc))
         continue;
       if(first < 0)
         first = k;
@@ -214,17 +240,104 @@ static void check_tone_edges(const char *name, const timeline *t, const float *x
     int64_t edges[2] = {c->start, c->start + c->frames};
     for(int e = 0; e < 2; e++) {
       int64_t from = edges[e] - win, to = edges[e] + win;
-      bool spoken = false;
-      for(size_t k = 0; k < t->n_cues; k++)
-        spoken |= t->cues[k].kind == CUE_SPEECH && t->cues[k].start < to &&
-                  t->cues[k].start + t->cues[k].frames > from;
-      if(spoken || from < 1 || to > t->frames)
+      if(covered_by_speech(t, from, to) || from < 1 || to > t->frames)
         continue;
       for(int64_t f = from; f < to; f++)
         worst = fmaxf(worst, fabsf(x[f] - x[f - 1]));
     }
   }
   CHECKF(worst < 0.02f, "%s: a step of %.4f at a tone edge (a click)", name, worst);
+}
+
+/* What a small speaker (a phone, a smart speaker) leaves of a sound: a second-order
+ * Butterworth high-pass at 300 Hz (RBJ's biquad, Q = 1/sqrt(2)), 12 dB per octave below. */
+static float *small_speaker(const float *x, int64_t n, int rate)
+{
+  float *y = malloc((size_t)n * sizeof(float));
+  double w = 2.0 * M_PI * 300.0 / rate, alpha = sin(w) / (2.0 * M_SQRT1_2), c = cos(w);
+  double a0 = 1.0 + alpha;
+  double b0 = (1.0 + c) / 2.0 / a0, b1 = -(1.0 + c) / a0, b2 = b0;
+  double a1 = -2.0 * c / a0, a2 = (1.0 - alpha) / a0;
+  double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+  for(int64_t i = 0; i < n; i++) {
+    double v = b0 * x[i] + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+    x2 = x1;
+    x1 = x[i];
+    y2 = y1;
+    y1 = v;
+    y[i] = (float)v;
+  }
+  return y;
+}
+
+static double db(double power)
+{
+  return 10.0 * log10(power > 1e-20 ? power : 1e-20);
+}
+
+/* The level of the voice while it speaks: the mean power of the 50 ms windows of each line
+ * that are within 20 dB of that line's loudest, so the pauses between words do not count. */
+static double speech_level_db(const timeline *t, const float *x)
+{
+  int64_t win = t->rate / 20;
+  double sum = 0;
+  int64_t n = 0;
+  for(size_t i = 0; i < t->n_cues; i++) {
+    const cue *c = &t->cues[i];
+    if(c->kind != CUE_SPEECH || c->frames < 4 * win)
+      continue;
+    double loudest = 0;
+    for(int64_t f = c->start; f + win <= c->start + c->frames; f += win)
+      loudest = fmax(loudest, rms(x, f, f + win));
+    for(int64_t f = c->start; f + win <= c->start + c->frames; f += win) {
+      double r = rms(x, f, f + win);
+      if(r > loudest * 0.1) {
+        sum += r * r;
+        n++;
+      }
+    }
+  }
+  return n ? db(sum / (double)n) : -200.0;
+}
+
+/* The level of the breath tones where nothing is spoken: the middle half of each phase. */
+static double breath_level_db(const timeline *t, const float *x)
+{
+  double sum = 0;
+  int64_t n = 0;
+  for(size_t i = 0; i < t->n_cues; i++) {
+    const cue *c = &t->cues[i];
+    if((c->kind != CUE_BREATH_IN && c->kind != CUE_BREATH_OUT) ||
+       covered_by_speech(t, c->start - t->rate, c->start + c->frames + t->rate))
+      continue;
+    double r = rms(x, c->start + c->frames / 4, c->start + c->frames * 3 / 4);
+    sum += r * r;
+    n++;
+  }
+  return n ? db(sum / (double)n) : -200.0;
+}
+
+/* The breath tones guide the person alone for up to fifteen minutes, often from a small
+ * speaker: through one they must stay clearly audible next to the voice, while still sitting
+ * under it as a soft background. */
+static void check_tone_levels(const char *name, const timeline *t, const float *x)
+{
+  float *y = small_speaker(x, t->frames, t->rate);
+  double voice = speech_level_db(t, x), tones = breath_level_db(t, x);
+  double voice_small = speech_level_db(t, y), tones_small = breath_level_db(t, y);
+  free(y);
+  if(tones < -150)
+    return; /* no unspoken breath in this routine */
+  printf("%s levels: voice %.1f dBFS, breath tones %.1f dBFS; through a 300 Hz high-pass: "
+         "voice %.1f, tones %.1f (the tones lose %.1f dB)\n",
+         name, voice, tones, voice_small, tones_small, tones - tones_small);
+  CHECKF(voice_small - tones_small <= TONES_UNDER_VOICE_SMALL_DB,
+         "%s: through a small speaker the tones are %.1f dB under the voice", name,
+         voice_small - tones_small);
+  CHECKF(voice - tones >= TONES_UNDER_VOICE_DB, "%s: the tones are only %.1f dB under the voice",
+         name, voice - tones);
+  CHECKF(tones - tones_small <= TONES_SMALL_LOSS_DB,
+         "%s: a small speaker takes %.1f dB off the tones", name, tones - tones_small);
 }
 
 static void check_routine(const speaker *sp, const char *name, const char *length)
@@ -256,6 +369,7 @@ static void check_routine(const speaker *sp, const char *name, const char *lengt
   check_holds(name, t, x);
   check_breathing(name, t, x);
   check_tone_edges(name, t, x);
+  check_tone_levels(name, t, x);
   printf("%s %s: %.1f s, %zu steps, %zu cues, peak %.2f\n", name, length ? length : "",
          (double)t->frames / t->rate, t->n_steps, t->n_cues, peak);
   free(x);
