@@ -11,6 +11,8 @@
 #include "routine.h"
 
 #include "ini_line.h"
+#include "paths.h"
+#include "sentence.h"
 #include "voice_name.h"
 
 #include <errno.h>
@@ -27,30 +29,31 @@
 #define HOLD_MIN_MS 5000
 #define REMIND_MIN_MS 10000
 #define STEP_FOR_MIN_MS 1000
-#define KEYS_MAX 10
+#define KEYS_MAX 12
 
 static const char *const kind_names[] = {
   [STEP_SAY] = "say",       [STEP_HOLD] = "hold",   [STEP_BREATHE] = "breathe",
   [STEP_PAUSE] = "pause",   [STEP_CHIME] = "chime", [STEP_SIDES] = "sides",
-  [STEP_REPEAT] = "repeat",
+  [STEP_REPEAT] = "repeat", [STEP_WAIT] = "wait",
 };
 #define N_KINDS ((int)(sizeof(kind_names) / sizeof(kind_names[0])))
-#define KIND_CHOICES "say, hold, breathe, pause, chime, sides or repeat"
+#define KIND_CHOICES "say, hold, breathe, pause, chime, wait, sides or repeat"
 
 static const char *const routine_keys[KEYS_MAX + 1] = {
   "title", "summary", "steps", "length", "min_length", "max_length",
-  "voice", "rate",    "pitch", "volume", NULL,
+  "voice", "rate",    "pitch", "volume", "language",   NULL,
 };
 
 /* Keys each kind of step takes besides `do`. */
 static const char *const step_keys[][KEYS_MAX + 1] = {
   [STEP_SAY] = {"text", "after", NULL},
-  [STEP_HOLD] = {"for", "text", "halfway", "count", NULL},
+  [STEP_HOLD] = {"for", "text", "halfway", "count", "reminder", NULL},
   [STEP_BREATHE] = {"pattern", "for", "breaths", "guide", "remind", "reminder", NULL},
   [STEP_PAUSE] = {"for", NULL},
   [STEP_CHIME] = {NULL},
-  [STEP_SIDES] = {"steps", "switch", "sides", NULL},
-  [STEP_REPEAT] = {"steps", "times", "text", NULL},
+  [STEP_SIDES] = {"steps", "switch", "sides", "after", NULL},
+  [STEP_REPEAT] = {"steps", "times", "text", "after", NULL},
+  [STEP_WAIT] = {"text", "for", NULL},
 };
 
 /* What to write for a missing key, for "(add KEY = EXAMPLE)". */
@@ -93,6 +96,8 @@ typedef struct loader {
 
   raw_section routine_section;
   bool have_routine;
+  raw_section cues_section;
+  bool have_cues;
   raw_section *steps; /* ROUTINE_STEPS_MAX of them */
   int n_steps;
   raw_section *section; /* where keys go; NULL drops them (no section yet, or a bad header) */
@@ -155,6 +160,20 @@ bool routine_name_valid(const char *name)
   return name && name[0] != '-' && step_name_valid(name);
 }
 
+/* [routine] or [cues], which a file has once: keys go to sec unless it was opened before. */
+static void open_single(loader *ld, raw_section *sec, bool *have, const char *name)
+{
+  if(*have) {
+    coach_diag_add(ld->diag, ld->line,
+                   "a second [%s] section (the first is at line %d; a file has one)", name,
+                   sec->line);
+    return;
+  }
+  *have = true;
+  sec->line = ld->line;
+  ld->section = sec;
+}
+
 /* A header line (or one that starts with '[' but is not closed). Sets where the following
  * keys go. */
 static void section_line(loader *ld, const ini_line *ln)
@@ -172,21 +191,17 @@ static void section_line(loader *ld, const ini_line *ln)
                    "text after the section header (put a comment on its own line after ;)");
   const char *inner = ln->name;
 
+  if(!strcmp(inner, "cues")) {
+    open_single(ld, &ld->cues_section, &ld->have_cues, "cues");
+    return;
+  }
   if(!strcmp(inner, "routine")) {
-    if(ld->have_routine) {
-      coach_diag_add(ld->diag, ld->line,
-                     "a second [routine] section (the first is at line %d; a file has one)",
-                     ld->routine_section.line);
-      return;
-    }
-    ld->have_routine = true;
-    ld->routine_section.line = ld->line;
-    ld->section = &ld->routine_section;
+    open_single(ld, &ld->routine_section, &ld->have_routine, "routine");
     return;
   }
   if(strncmp(inner, "step", 4) || (inner[4] && !is_space(inner[4]))) {
     coach_diag_add(ld->diag, ld->line,
-                   "unknown section [%.*s] (sections are [routine] and [step NAME])", ECHO,
+                   "unknown section [%.*s] (sections are [routine], [step NAME] and [cues])", ECHO,
                    inner);
     return;
   }
@@ -238,6 +253,13 @@ static bool is_known_key(const char *key, size_t n)
     for(int k = 0; step_keys[kind][k]; k++)
       if(strlen(step_keys[kind][k]) == n && !strncmp(step_keys[kind][k], key, n))
         return true;
+  char name[KEYS_MAX * 2];
+  if(n < sizeof(name)) {
+    memcpy(name, key, n);
+    name[n] = '\0';
+    if(cues_key_known(name))
+      return true;
+  }
   return n == 2 && !strncmp(key, "do", 2);
 }
 
@@ -664,8 +686,10 @@ static void build_say(loader *ld, routine_step *s, const found_keys *f, const ch
     take_duration(ld, after, false, 0, "a pause after speech", &s->after_ms);
 }
 
-static void build_hold(loader *ld, routine_step *s, const found_keys *f, const char *where,
-                       int header_line)
+static void build_reminders(loader *ld, routine_step *s, const raw_section *sec, int max);
+
+static void build_hold(loader *ld, const routine *r, routine_step *s, const raw_section *sec,
+                       const found_keys *f, const char *where, int header_line)
 {
   const raw_entry *e = found(f, "for");
   if(!e)
@@ -673,7 +697,7 @@ static void build_hold(loader *ld, routine_step *s, const found_keys *f, const c
   else
     take_duration(ld, e, true, HOLD_MIN_MS, "a hold", &s->for_ms);
   take_text(ld, found(f, "text"), true, where, header_line, "text", &s->text);
-  s->halfway = dup_text(ld, "Halfway.");
+  s->halfway = dup_text(ld, r->cues.halfway);
   e = found(f, "halfway");
   if(e && !strcmp(e->value, "none")) {
     free(s->halfway);
@@ -684,19 +708,41 @@ static void build_hold(loader *ld, routine_step *s, const found_keys *f, const c
   e = found(f, "count");
   if(e)
     take_int(ld, e, 0, ROUTINE_COUNT_MAX, &s->count);
+  build_reminders(ld, s, sec, ROUTINE_HOLD_REMINDERS_MAX);
 }
 
-static void build_reminders(loader *ld, routine_step *s, const raw_section *sec)
+/* A breathing reminder may name the phase it is about: "in: ..." starts it with an in-breath,
+ * "out: ..." (or no prefix) with an out-breath. Returns the text after the prefix. */
+static const char *reminder_phase(const char *value, bool *on_in)
+{
+  *on_in = false;
+  const char *p = value;
+  if(!strncmp(p, "in:", 3)) {
+    *on_in = true;
+    p += 3;
+  }
+  else if(!strncmp(p, "out:", 4))
+    p += 4;
+  else
+    return value;
+  while(is_space(*p))
+    p++;
+  return p;
+}
+
+/* The reminder keys of sec, at most max of them (breathe: with their phases). */
+static void build_reminders(loader *ld, routine_step *s, const raw_section *sec, int max)
 {
   int n = 0;
   for(int i = 0; i < sec->n_entries; i++)
     n += !strcmp(sec->entries[i].key, "reminder");
   if(!n)
     return;
-  if(n > ROUTINE_REMINDERS_MAX)
-    n = ROUTINE_REMINDERS_MAX;
+  if(n > max)
+    n = max;
   s->reminders = calloc((size_t)n, sizeof(*s->reminders));
-  if(!s->reminders) {
+  s->remind_on_in = calloc((size_t)n, sizeof(*s->remind_on_in));
+  if(!s->reminders || !s->remind_on_in) {
     ld->nomem = true;
     return;
   }
@@ -704,12 +750,14 @@ static void build_reminders(loader *ld, routine_step *s, const raw_section *sec)
     const raw_entry *e = &sec->entries[i];
     if(strcmp(e->key, "reminder"))
       continue;
-    if(s->n_reminders == ROUTINE_REMINDERS_MAX) {
-      coach_diag_add(ld->diag, e->line, "more than %d reminders (keep at most %d)",
-                     ROUTINE_REMINDERS_MAX, ROUTINE_REMINDERS_MAX);
+    if(s->n_reminders == max) {
+      coach_diag_add(ld->diag, e->line, "more than %d reminders (keep at most %d)", max, max);
       break;
     }
-    if(take_text(ld, e, true, NULL, 0, "reminder", &s->reminders[s->n_reminders]))
+    raw_entry text = *e;
+    if(s->kind == STEP_BREATHE)
+      text.value = (char *)reminder_phase(e->value, &s->remind_on_in[s->n_reminders]);
+    if(take_text(ld, &text, true, NULL, 0, "reminder", &s->reminders[s->n_reminders]))
       s->n_reminders++;
   }
 }
@@ -742,7 +790,7 @@ static void build_breathe(loader *ld, routine_step *s, const raw_section *sec,
   const raw_entry *remind = found(f, "remind");
   if(remind)
     take_duration(ld, remind, false, REMIND_MIN_MS, "reminders", &s->remind_ms);
-  build_reminders(ld, s, sec);
+  build_reminders(ld, s, sec, ROUTINE_REMINDERS_MAX);
   const raw_entry *first_reminder = found(f, "reminder");
   if(remind && !first_reminder)
     coach_diag_add(ld->diag, remind->line,
@@ -753,6 +801,15 @@ static void build_breathe(loader *ld, routine_step *s, const raw_section *sec,
                    "reminder without remind (add remind = how often, e.g. 3m)");
 }
 
+/* Quiet after a sides or repeat step's text: `after`, else the kind's default. */
+static void take_after(loader *ld, routine_step *s, const found_keys *f, int64_t default_ms)
+{
+  s->after_ms = default_ms;
+  const raw_entry *after = found(f, "after");
+  if(after)
+    take_duration(ld, after, false, 0, "a pause after speech", &s->after_ms);
+}
+
 static void build_sides(loader *ld, const routine *r, routine_step *s, const found_keys *f,
                         const char *where, int header_line)
 {
@@ -761,13 +818,13 @@ static void build_sides(loader *ld, const routine *r, routine_step *s, const fou
     report_missing(ld, header_line, where, "steps");
   else
     take_steps(ld, r, e, &s->children, &s->n_children);
-  s->text = dup_text(ld, "Now switch sides.");
+  s->text = dup_text(ld, r->cues.switch_sides);
   take_text(ld, found(f, "switch"), false, where, header_line, "switch", &s->text);
+  take_after(ld, s, f, ROUTINE_SWITCH_AFTER_MS);
 
-  static const char *const default_sides[] = {"left", "right"};
   char *storage = NULL, *names[ROUTINE_SIDES_MAX];
-  const char *const *sides = default_sides;
-  int n = 2;
+  const char *const *sides = (const char *const *)r->cues.sides;
+  int n = r->cues.n_sides;
   e = found(f, "sides");
   if(e) {
     if(!split_list(ld, e, ROUTINE_SIDES_MAX, &storage, names, &n))
@@ -811,6 +868,17 @@ static void build_repeat(loader *ld, const routine *r, routine_step *s, const fo
   else
     take_int(ld, e, 2, ROUTINE_REPEAT_MAX, &s->times);
   take_text(ld, found(f, "text"), false, where, header_line, "text", &s->text);
+  take_after(ld, s, f, ROUTINE_ROUND_AFTER_MS);
+}
+
+static void build_wait(loader *ld, routine_step *s, const found_keys *f, const char *where,
+                       int header_line)
+{
+  take_text(ld, found(f, "text"), true, where, header_line, "text", &s->text);
+  s->for_ms = ROUTINE_WAIT_DEFAULT_MS;
+  const raw_entry *e = found(f, "for");
+  if(e)
+    take_duration(ld, e, false, STEP_FOR_MIN_MS, "a wait", &s->for_ms);
 }
 
 /* Builds step i. *for_line gets the line of its `for = length`, if any. */
@@ -855,12 +923,12 @@ static void build_step(loader *ld, routine *r, int i, int *for_line)
   found_keys f;
   collect_keys(ld, sec, step_keys[kind], kind, &f);
   const raw_entry *for_e = found(&f, "for");
-  if(for_e && !strcmp(for_e->value, "length"))
+  if(for_e && !strcmp(for_e->value, "length") && s->kind != STEP_WAIT)
     *for_line = for_e->line;
 
   switch(s->kind) {
   case STEP_SAY: build_say(ld, s, &f, where, sec->line); break;
-  case STEP_HOLD: build_hold(ld, s, &f, where, sec->line); break;
+  case STEP_HOLD: build_hold(ld, r, s, sec, &f, where, sec->line); break;
   case STEP_BREATHE: build_breathe(ld, s, sec, &f, where); break;
   case STEP_PAUSE:
     if(!for_e)
@@ -871,6 +939,7 @@ static void build_step(loader *ld, routine *r, int i, int *for_line)
   case STEP_CHIME: break;
   case STEP_SIDES: build_sides(ld, r, s, &f, where, sec->line); break;
   case STEP_REPEAT: build_repeat(ld, r, s, &f, where, sec->line); break;
+  case STEP_WAIT: build_wait(ld, s, &f, where, sec->line); break;
   }
 }
 
@@ -913,12 +982,93 @@ static void build_routine(loader *ld, routine *r, length_keys *lk)
       coach_diag_add(ld->diag, e->line, "voice: \"%.*s\" is not a voice name (" VOICE_NAME_HELP ")",
                      ECHO, e->value);
   }
+  e = found(&f, "language");
+  if(e && step_name_valid(e->value)) {
+    free(r->language);
+    r->language = dup_text(ld, e->value);
+  }
+  else if(e)
+    coach_diag_add(ld->diag, e->line,
+                   "language: \"%.*s\" is not a language name (write one such as en or de: "
+                   "1-%d characters of a-z 0-9 _ -)",
+                   ECHO, e->value, ROUTINE_NAME_MAX);
   if((e = found(&f, "rate")))
     take_int(ld, e, 80, 260, &r->voice.rate);
   if((e = found(&f, "pitch")))
     take_int(ld, e, 0, 100, &r->voice.pitch);
   if((e = found(&f, "volume")))
     take_int(ld, e, 0, 200, &r->voice.volume);
+}
+
+static coach_rc read_file(const char *path, char **data, size_t *len, coach_diag *diag);
+
+/* The table of the routine's language, read into *table; problems go into the routine's
+ * diagnostics, naming the table. */
+static bool load_cue_table(loader *ld, const routine *r, cue_words *table)
+{
+  char path[PATHS_MAX], why[COACH_DIAG_MSG];
+  coach_rc rc = paths_cue_words(r->language, path, sizeof(path));
+  if(rc) {
+    coach_diag_add(ld->diag, 0, "no cue words for language %s: %s", r->language,
+                   coach_rc_str(rc));
+    return false;
+  }
+  coach_diag table_diag;
+  char *data;
+  size_t len;
+  coach_diag_init(&table_diag, path);
+  rc = read_file(path, &data, &len, &table_diag);
+  if(!rc) {
+    rc = cues_parse(data, len, path, table, &table_diag);
+    free(data);
+  }
+  if(rc == COACH_E_NOMEM) {
+    ld->nomem = true;
+    return false;
+  }
+  if(rc && table_diag.count) {
+    coach_diag_format(&table_diag, 0, why, sizeof(why));
+    coach_diag_add(ld->diag, 0,
+                   "the cue words of language %s cannot be used (%s; give them in a [cues] "
+                   "section: " CUES_KEYS ")",
+                   r->language, why);
+  }
+  return rc == COACH_OK;
+}
+
+/* The routine's own [cues], completed from its language's table when it leaves any out. */
+static void build_cues(loader *ld, routine *r)
+{
+  const raw_section *sec = &ld->cues_section;
+  for(int i = 0; i < sec->n_entries; i++) {
+    const raw_entry *e = &sec->entries[i];
+    char why[COACH_DIAG_MSG];
+    for(int k = 0; k < i; k++)
+      if(!strcmp(sec->entries[k].key, e->key)) {
+        coach_diag_add(ld->diag, e->line,
+                       "duplicate key \"%.*s\" (the first is at line %d; give each key once)",
+                       ECHO, e->key, sec->entries[k].line);
+        break;
+      }
+    coach_rc rc = cues_set(&r->cues, e->key, e->value, why, sizeof(why));
+    if(rc == COACH_E_NOMEM)
+      ld->nomem = true;
+    else if(rc)
+      coach_diag_add(ld->diag, e->line, "%s", why);
+  }
+  if(!cues_missing(&r->cues) || ld->nomem)
+    return;
+  cue_words table = {0};
+  if(load_cue_table(ld, r, &table)) {
+    if(cues_fill(&r->cues, &table))
+      ld->nomem = true;
+    const char *missing = cues_missing(&r->cues);
+    if(missing && !ld->nomem)
+      coach_diag_add(ld->diag, ld->have_cues ? ld->cues_section.line : 0,
+                     "no cue word \"%s\" for language %s (add %s to a [cues] section)",
+                     missing, r->language, missing);
+  }
+  cues_free(&table);
 }
 
 /* ---- pass 3: the routine as a whole --------------------------------------------------- */
@@ -1074,7 +1224,8 @@ static int64_t step_estimate(const routine *r, int i, int64_t *memo)
   switch(s->kind) {
   case STEP_SAY: ms = s->after_ms; break;
   case STEP_HOLD:
-  case STEP_PAUSE: ms = for_ms; break;
+  case STEP_PAUSE:
+  case STEP_WAIT: ms = for_ms; break;
   case STEP_BREATHE: {
     int64_t cycle = breath_pattern_cycle_ms(&s->pattern);
     if(cycle <= 0)
@@ -1213,18 +1364,23 @@ static routine *interpret(loader *ld, const char *name, const char *display_path
     step_defaults(&r->steps[i]);
     r->n_steps++;
   }
+  r->language = dup_text(ld, "en");
   if(ld->nomem)
     goto done;
 
-  for(int i = 0; i < r->n_steps; i++)
-    build_step(ld, r, i, &for_lines[i]);
-
+  /* The routine first: its language gives the cue words the steps' defaults come from. */
   length_keys lk = {0};
   if(!ld->have_routine)
     coach_diag_add(ld->diag, 0,
                    "no [routine] section (add [routine] with title, summary and steps)");
   else
     build_routine(ld, r, &lk);
+  build_cues(ld, r);
+  if(ld->nomem)
+    goto done;
+  for(int i = 0; i < r->n_steps; i++)
+    build_step(ld, r, i, &for_lines[i]);
+
   if(!ld->n_steps)
     coach_diag_add(ld->diag, ld->have_routine ? ld->routine_section.line : 0,
                    "the routine has no steps (add [step NAME] sections and name them in "
@@ -1279,6 +1435,7 @@ static coach_rc load_text(const char *data, size_t len, const char *name,
     *out = r;
 
   free_section(&ld->routine_section);
+  free_section(&ld->cues_section);
   for(int i = 0; i < ld->n_steps; i++)
     free_section(&ld->steps[i]);
   free(steps);
@@ -1400,6 +1557,7 @@ void routine_free(routine *r)
     free(s->text);
     free(s->halfway);
     free_strings(s->reminders, s->n_reminders);
+    free(s->remind_on_in);
     free(s->children);
     free_strings(s->sides, s->n_sides);
   }
@@ -1409,6 +1567,8 @@ void routine_free(routine *r)
   free(r->path);
   free(r->title);
   free(r->summary);
+  free(r->language);
+  cues_free(&r->cues);
   free(r);
 }
 
@@ -1447,6 +1607,38 @@ coach_rc routine_choose_length(const routine *r, const char *text, int64_t *leng
   }
   *length_ms = ms;
   return COACH_OK;
+}
+
+/* Advice on one text: each sentence of more than ROUTINE_SENTENCE_WORDS words. */
+static void advise_text(coach_diag *advice, int line, const char *where, const char *text)
+{
+  size_t pos = 0, start, len;
+  while(text && sentence_next(text, &pos, &start, &len)) {
+    int words = sentence_words(text + start, len);
+    if(words > ROUTINE_SENTENCE_WORDS)
+      coach_diag_add(advice, line,
+                     "%s: a sentence of %d words (\"%.*s...\"; split it: sentences of at most "
+                     "%d words are easier to follow lying down)",
+                     where, words, len < 40 ? (int)len : 40, text + start,
+                     ROUTINE_SENTENCE_WORDS);
+  }
+}
+
+int routine_advice(const routine *r, coach_diag *advice)
+{
+  coach_diag_init(advice, r->path ? r->path : r->name);
+  for(int i = 0; i < r->n_steps; i++) {
+    const routine_step *s = &r->steps[i];
+    char where[ROUTINE_NAME_MAX + 16];
+    snprintf(where, sizeof(where), "step \"%s\"", s->name);
+    advise_text(advice, s->line, where, s->text);
+    advise_text(advice, s->line, where, s->halfway);
+    for(int k = 0; k < s->n_reminders; k++)
+      advise_text(advice, s->line, where, s->reminders[k]);
+  }
+  advise_text(advice, 0, "cue words", r->cues.switch_sides);
+  advise_text(advice, 0, "cue words", r->cues.halfway);
+  return advice->count;
 }
 
 const char *step_kind_name(step_kind k)

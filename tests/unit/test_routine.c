@@ -440,6 +440,100 @@ static void voices(void)
         strstr(d.entries[0].message, "\"-odd\" is not a voice name"));
 }
 
+/* A routine that refuses to load, with a diagnostic at line containing text. */
+static void load_bad(const char *text, int line, const char *want)
+{
+  routine *r = NULL;
+  coach_diag d;
+  coach_rc rc = routine_load_buffer(text, strlen(text), "bad", "bad", &r, &d);
+  bool found = false;
+  for(int i = 0; i < d.count && i < COACH_DIAG_MAX; i++)
+    found |= d.entries[i].line == line && strstr(d.entries[i].message, want) != NULL;
+  CHECKF(rc == COACH_E_INVALID && !r && found, "no \"%s\" at line %d", want, line);
+  if(!found)
+    for(int i = 0; i < d.count && i < COACH_DIAG_MAX; i++)
+      fprintf(stderr, "  %d: %s\n", d.entries[i].line, d.entries[i].message);
+}
+
+/* do = wait, the language and [cues]: the cue words come from the routine, else from its
+ * language's table, never from code. */
+static void waits_and_cues(void)
+{
+  static const char wait[] = "[routine]\ntitle = T\nsummary = S.\nsteps = a, b\n"
+                             "[step a]\ndo = wait\ntext = Fetch a ball.\n"
+                             "[step b]\ndo = wait\ntext = Kneel.\nfor = 40s\n";
+  routine *r = load_ok(wait, sizeof(wait) - 1, "wait");
+  if(r) {
+    CHECK(r->steps[0].kind == STEP_WAIT && r->steps[0].for_ms == ROUTINE_WAIT_DEFAULT_MS);
+    CHECK(r->steps[1].for_ms == 40000 && !strcmp(r->steps[1].text, "Kneel."));
+    CHECK(!strcmp(step_kind_name(STEP_WAIT), "wait"));
+    /* English unless the file says, with the English table's words */
+    CHECK(!strcmp(r->language, "en") && !strcmp(r->cues.halfway, "Halfway.") &&
+          !strcmp(r->cues.count[4], "Five.") && r->cues.n_sides == 2);
+  }
+  routine_free(r);
+
+  static const char german[] =
+      "[routine]\ntitle = T\nsummary = S.\nsteps = each\nlanguage = de\n"
+      "[step each]\ndo = sides\nsteps = hold\n"
+      "[step hold]\ndo = hold\nfor = 30s\ntext = Halten.\n";
+  r = load_ok(german, sizeof(german) - 1, "german");
+  if(r) {
+    CHECK(!strcmp(r->steps[1].halfway, r->cues.halfway) && strcmp(r->cues.halfway, "Halfway."));
+    CHECK(!strcmp(r->steps[0].sides[0], r->cues.sides[0]) &&
+          !strcmp(r->steps[0].text, r->cues.switch_sides));
+  }
+  routine_free(r);
+
+  /* A language without a table needs every cue word in the routine's own [cues]. */
+  static const char own[] =
+      "[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = xx-test\n"
+      "[step a]\ndo = hold\nfor = 10s\ntext = Hold.\n"
+      "[cues]\nswitch = Swap.\nsides = port, starboard\nhalfway = Half.\n"
+      "breathe_in = In.\nbreathe_out = Out.\ncount = A. B. C. D. E. F. G. H. I. J.\n";
+  r = load_ok(own, sizeof(own) - 1, "own");
+  if(r)
+    CHECK(!strcmp(r->steps[0].halfway, "Half.") && !strcmp(r->cues.count[9], "J.") &&
+          !strcmp(r->cues.sides[1], "starboard"));
+  routine_free(r);
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = xx-test\n"
+           "[step a]\ndo = chime\n",
+           0, "the cue words of language xx-test cannot be used");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = xx-test\n"
+           "[step a]\ndo = chime\n[cues]\nhalfway = Half.\n",
+           0, "the cue words of language xx-test cannot be used");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = ../en\n"
+           "[step a]\ndo = chime\n",
+           5, "\"../en\" is not a language name");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\n[step a]\ndo = chime\n"
+           "[cues]\ncount = One. Two.\nhalf = Half.\n",
+           8, "2 sentences, not 10");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\n[step a]\ndo = chime\n"
+           "[cues]\nhalf = Half.\n",
+           8, "unknown key \"half\" in [cues]");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\n[step a]\ndo = wait\n", 5,
+           "step \"a\" has no text");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\n[step a]\ndo = wait\n"
+           "text = Hi.\nfor = length\n",
+           8, "for: \"length\" is not a duration");
+}
+
+/* Advice: sentences a listener lying down finds too long. */
+static void advice(void)
+{
+  static const char text[] =
+      "[routine]\ntitle = T\nsummary = S.\nsteps = a\n"
+      "[step a]\ndo = say\ntext = Short. One two three four five six seven eight nine ten "
+      "eleven twelve thirteen fourteen fifteen sixteen. Short again.\n";
+  routine *r = load_ok(text, sizeof(text) - 1, "advice");
+  coach_diag d;
+  if(r) {
+    CHECK(routine_advice(r, &d) == 1 && d.entries[0].line == 5 &&
+          strstr(d.entries[0].message, "a sentence of 16 words"));
+  }
+  routine_free(r);
+}
+
 static void names(void)
 {
   CHECK(routine_name_valid("rest"));
@@ -478,6 +572,8 @@ int main(void)
   choose_length();
   from_file();
   voices();
+  waits_and_cues();
+  advice();
   names();
   return check_done();
 }
