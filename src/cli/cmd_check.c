@@ -22,6 +22,7 @@ int cli_run_check(const cli_command *self, int argc, char **argv)
     /* Advice does not fail the check: the file is right, but could be easier to follow. */
     coach_diag advice;
     int n = routine_advice(r, &advice);
+    fflush(stdout); /* its ok line first, even when both go to one pipe */
     for(int k = 0; k < n && k < COACH_DIAG_MAX; k++)
       fprintf(stderr, "%s:%d: warning: %s\n", advice.file, advice.entries[k].line,
               advice.entries[k].message);

@@ -1,5 +1,8 @@
-/* Renders every shipped routine with real eSpeak NG and listens to the result:
- *  - speech sounds where the timeline puts it, and quiet is quiet;
+/* Renders every shipped routine, English and German, with real eSpeak NG and listens to the
+ * result:
+ *  - speech sounds where the timeline puts it (a sentence at a time), and quiet is quiet,
+ *    including where a live session would wait for the person;
+ *  - the breath tones stay clearly audible through a small speaker, under the voice;
  *  - a hold lasts what it says, measured between the chime onsets in the audio;
  *  - the breathing tones repeat at exactly the pattern's period, first minute and last;
  *  - no sample is limited or near full scale, and tone edges have no clicks;
@@ -21,8 +24,11 @@
 #define TONES_UNDER_VOICE_DB 3.0
 #define TONES_SMALL_LOSS_DB 2.0
 
-static const char *const shipped[] = {"rest", "kneel", "ball",  "supine",
-                                      "bridge", "lunge", "full", "safety"};
+/* Every shipped routine, in English and in German (config/ROUTINES.md). */
+static const char *const shipped[] = {
+  "rest", "kneel", "ball",        "supine",      "bridge", "lunge",          "full",     "safety",
+  "ruhe", "knien", "ballmassage", "rueckenlage", "bruecke", "ausfallschritt", "komplett",
+  "sicherheit"};
 
 static char routines_dir[1024];
 
@@ -340,11 +346,30 @@ static void check_tone_levels(const char *name, const timeline *t, const float *
          "%s: a small speaker takes %.1f dB off the tones", name, tones - tones_small);
 }
 
+/* Where a live session would wait, a render is quiet: no cue, no sound. */
+static void check_waits(const char *name, const timeline *t, const float *x)
+{
+  for(size_t s = 0; s < t->n_steps; s++) {
+    const timeline_step *st = &t->steps[s];
+    if(st->kind != STEP_WAIT)
+      continue;
+    int64_t end = st->start + st->frames;
+    CHECKF(end - st->wait_at >= t->rate && !covered(t, st->wait_at, end),
+           "%s: %s: a cue inside the wait", name, st->label);
+    CHECKF(rms(x, st->wait_at + t->rate / 5, end) < 1e-4, "%s: %s: the wait is not quiet",
+           name, st->label);
+  }
+}
+
 static void check_routine(const speaker *sp, const char *name, const char *length)
 {
   routine *r = load(name);
   if(!r)
     return;
+  /* Nothing a listener would find hard to follow (what coach check warns of). */
+  coach_diag advice;
+  CHECKF(routine_advice(r, &advice) == 0, "%s: %d warnings, the first at line %d: %s", name,
+         advice.count, advice.entries[0].line, advice.entries[0].message);
   voice_settings voice = {.name = SPEECH_DEFAULT_VOICE, .rate = SPEECH_DEFAULT_RATE,
                           .pitch = SPEECH_DEFAULT_PITCH, .volume = SPEECH_DEFAULT_VOLUME};
   char why[512] = "";
@@ -370,6 +395,7 @@ static void check_routine(const speaker *sp, const char *name, const char *lengt
   check_breathing(name, t, x);
   check_tone_edges(name, t, x);
   check_tone_levels(name, t, x);
+  check_waits(name, t, x);
   printf("%s %s: %.1f s, %zu steps, %zu cues, peak %.2f\n", name, length ? length : "",
          (double)t->frames / t->rate, t->n_steps, t->n_cues, peak);
   free(x);
@@ -524,6 +550,7 @@ int main(void)
     check_routine(&spk, shipped[i], NULL);
   check_routine(&spk, "rest", "5m");
   check_routine(&spk, "rest", "15m");
+  check_routine(&spk, "ruhe", "15m");
   check_files(&spk);
   check_window(&spk);
   speech_close(sp);
