@@ -372,6 +372,29 @@ static void check_tone_levels(const char *name, const timeline *t, const float *
          "%s: a small speaker takes %.1f dB off the tones", name, tones - tones_small);
 }
 
+/* "Take your time" is said only where the time is there: at least 10 s before anything
+ * else is said (a change of position takes a stiff person 10-15 s). */
+static void check_time_to_move(const char *name, const timeline *t)
+{
+  static const char *const take_your_time[] = {"Take your time.", "Lass dir Zeit."};
+  for(size_t i = 0; i < t->n_cues; i++) {
+    const cue *c = &t->cues[i];
+    bool promise = false;
+    for(size_t k = 0; c->kind == CUE_SPEECH && k < 2; k++)
+      promise |= !strcmp(c->text, take_your_time[k]);
+    if(!promise)
+      continue;
+    int64_t end = c->start + c->frames, next = t->frames;
+    for(size_t j = i + 1; j < t->n_cues; j++)
+      if(t->cues[j].kind == CUE_SPEECH) {
+        next = t->cues[j].start;
+        break;
+      }
+    CHECKF(next - end >= 10LL * t->rate, "%s: \"%s\" at %.1f s, then only %.1f s", name,
+           c->text, (double)c->start / t->rate, (double)(next - end) / t->rate);
+  }
+}
+
 /* Where a live session would wait, a render is quiet: no cue, no sound. */
 static void check_waits(const char *name, const timeline *t, const float *x)
 {
@@ -422,6 +445,7 @@ static void check_routine(const speaker *sp, const char *name, const char *lengt
   check_tone_edges(name, t, x);
   check_tone_levels(name, t, x);
   check_waits(name, t, x);
+  check_time_to_move(name, t);
   printf("%s %s: %.1f s, %zu steps, %zu cues, peak %.2f\n", name, length ? length : "",
          (double)t->frames / t->rate, t->n_steps, t->n_cues, peak);
   free(x);
