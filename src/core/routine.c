@@ -697,7 +697,9 @@ static void build_hold(loader *ld, const routine *r, routine_step *s, const raw_
   else
     take_duration(ld, e, true, HOLD_MIN_MS, "a hold", &s->for_ms);
   take_text(ld, found(f, "text"), true, where, header_line, "text", &s->text);
-  s->halfway = dup_text(ld, r->cues.halfway);
+  /* The cue words are missing only in a routine already refused (build_cues said why). */
+  if(r->cues.halfway)
+    s->halfway = dup_text(ld, r->cues.halfway);
   e = found(f, "halfway");
   if(e && !strcmp(e->value, "none")) {
     free(s->halfway);
@@ -818,7 +820,8 @@ static void build_sides(loader *ld, const routine *r, routine_step *s, const fou
     report_missing(ld, header_line, where, "steps");
   else
     take_steps(ld, r, e, &s->children, &s->n_children);
-  s->text = dup_text(ld, r->cues.switch_sides);
+  if(r->cues.switch_sides)
+    s->text = dup_text(ld, r->cues.switch_sides);
   take_text(ld, found(f, "switch"), false, where, header_line, "switch", &s->text);
   take_after(ld, s, f, ROUTINE_SWITCH_AFTER_MS);
 

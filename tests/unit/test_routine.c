@@ -502,6 +502,10 @@ static void waits_and_cues(void)
   load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = xx-test\n"
            "[step a]\ndo = chime\n[cues]\nhalfway = Half.\n",
            0, "the cue words of language xx-test cannot be used");
+  /* Steps that take cue words for their defaults, in a language without them (fuzzing). */
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = e\n"
+           "[step a]\ndo = sides\nsteps = b\n[step b]\ndo = hold\nfor = 10s\ntext = Hold.\n",
+           0, "the cue words of language e cannot be used");
   load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = ../en\n"
            "[step a]\ndo = chime\n",
            5, "\"../en\" is not a language name");
