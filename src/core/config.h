@@ -1,4 +1,4 @@
-/* config — the daemon's settings file, coach.ini (INI through inih).
+/* config — the daemon's settings file, coach.ini (INI lines through ini_line.h).
  *
  * Sections and keys (config/coach.ini documents each one for users; keep both in step):
  *   [audio]    output (auto | pulse | portaudio, auto), volume (0-100, 80), give_up_after
@@ -23,7 +23,7 @@
  *
  * Loading is all-or-nothing, like routine_load(): a file either yields a complete, checked
  * configuration or changes nothing, with every problem recorded in the diag as
- * "FILE:LINE: what is wrong (what is allowed)". Lines longer than CONFIG_LINE_MAX bytes, bytes
+ * "FILE:LINE: what is wrong (what is allowed)". Lines longer than INI_LINE_MAX bytes, bytes
  * that are not UTF-8 text (NUL, control characters, invalid sequences), unknown sections and
  * keys, keys set twice, and out-of-range values are all errors: a typo in a setting must not
  * be silently ignored.
@@ -44,7 +44,6 @@
 #include "routine.h" /* voice_settings */
 
 #define CONFIG_FILE_MAX_BYTES (64 * 1024)
-#define CONFIG_LINE_MAX 190 /* bytes; inih cuts longer lines (PLATFORM.md), so refuse them */
 #define CONFIG_DEVICE_MAX 128
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_DIRS_MAX 8

@@ -89,6 +89,15 @@ coach_rc paths_shipped_routines(char *buf, size_t len)
   return data_entry("routines", buf, len);
 }
 
+coach_rc paths_cue_words(const char *language, char *buf, size_t len)
+{
+  char folder[PATHS_MAX];
+  coach_rc rc = data_entry("cues", folder, sizeof(folder));
+  if(rc)
+    return rc;
+  return put(buf, len, "%s/%s.ini", folder, language);
+}
+
 coach_rc paths_voices(char *buf, size_t len)
 {
   char data[PATHS_MAX];

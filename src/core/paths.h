@@ -2,7 +2,8 @@
  *
  * Lookups follow the XDG base directory rules and can be pointed elsewhere by environment
  * variables, which the tests use to stay private:
- *   COACH_DATA_DIR   a folder holding routines/ (or config/routines/) and voices/;
+ *   COACH_DATA_DIR   a folder holding routines/ and cues/ (or config/routines/ and
+ *                    config/cues/) and voices/;
  *                    default: the installed share/coach, else the source tree it was built from
  *   COACH_SOCKET     the control socket; default $XDG_RUNTIME_DIR/coach/socket
  *   COACH_SPEECH_WORKER  coachd's speech worker program; default coach-speech beside the
@@ -34,6 +35,10 @@ coach_rc paths_data_dir(char *buf, size_t len);
 /* The shipped routines folder: DATA/routines (installed layout), else DATA/config/routines
  * (source layout; returned even when missing, so a message can name it). */
 coach_rc paths_shipped_routines(char *buf, size_t len);
+/* The cue words of a language (cues.h): DATA/cues/LANGUAGE.ini (installed layout), else
+ * DATA/config/cues/LANGUAGE.ini (need not exist). language must be a safe name (the
+ * routine loader checks it as it checks routine names). */
+coach_rc paths_cue_words(const char *language, char *buf, size_t len);
 /* The shipped voices folder: DATA/voices (need not exist). */
 coach_rc paths_voices(char *buf, size_t len);
 /* $XDG_CONFIG_HOME/coach/routines (need not exist). */

@@ -11,8 +11,8 @@ typedef struct glide {
   double release_s;  /* ramp out */
 } glide;
 
-static const glide breath_in = {220.0, 330.0, 0.28, 0.08, 0.9, 0.9};
-static const glide breath_out = {294.0, 196.0, 0.12, 0.0, 0.4, 1.8};
+static const glide breath_in = {330.0, 495.0, 0.30, 0.10, 0.9, 0.9};
+static const glide breath_out = {440.0, 294.0, 0.18, 0.05, 0.4, 1.8};
 
 /* A bell: partial ratios (slightly inharmonic, as in real bells), levels and decay times. */
 typedef struct chime {

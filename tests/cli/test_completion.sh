@@ -72,7 +72,7 @@ offers "render -: its option" "coach render rest -" -o --output
 offers "check: routine files and folders" "coach check r/" r/mine.ini
 offers "show with a path: .ini files" "coach show r/" r/mine.ini
 offers "list: its options" "coach list --" --names --lengths
-offers "list --lengths: routine names" "coach list --lengths ba" ball
+offers "list --lengths: routine names" "coach list --lengths ba" ball ballmassage
 offers "history: --json" "coach history --" --json
 offers "a daemon command takes nothing" "coach pause "
 
@@ -114,7 +114,7 @@ if command -v zsh >/dev/null; then
     fi
   }
   zsh_shows "coach st: its commands" "coach st" "*start*--*status*--*stop*--*"
-  zsh_shows "start kn: kneel, then its lengths in order" "coach start kn" "*kneel *30s*45s*1m*"
+  zsh_shows "start knee: kneel, then its lengths in order" "coach start knee" "*kneel *30s*45s*1m*"
   zsh_shows "render -o FILE ROUTINE: the lengths" "coach render -o x.wav kneel " "*30s*45s*1m*"
   zsh_shows "start st: the configured folder's steady" "coach start ste" "*steady *"
   zsh_shows "history: --json" "coach history -" "*--json*"

@@ -164,7 +164,7 @@ static void test_good_file(void)
   CHECKF(rc == COACH_OK && d.count == 0, "rc %s", coach_rc_str(rc));
   dump(&d);
   CHECK(!strcmp(cfg.output, "portaudio"));
-  CHECK(cfg.volume == 55); /* "key: value" is accepted, as inih does */
+  CHECK(cfg.volume == 55); /* "key: value" is accepted (ini_line.h) */
   CHECK(cfg.give_up_ms == 90000);
   CHECK(!strcmp(cfg.pulse_device, "alsa_output.usb-audio.analog-stereo"));
   CHECK(!strcmp(cfg.portaudio_device, "USB Audio")); /* the inline comment is not part of it */
@@ -214,8 +214,7 @@ static void test_bad_files(void)
              "[audio] volume = -1 is out of range (use 0 to 100)");
   expect_bad("bad_log_level.ini", COACH_E_INVALID, 2,
              "log_level = \"verbose\" is not a log level (use error, warn, info or debug)");
-  /* The long line is refused, and the error after it still has its own line number (inih
-   * alone would split the long line and count one line too many). */
+  /* The long line is refused, and the error after it still has its own line number. */
   expect_bad("long_line.ini", COACH_E_INVALID, 2, "line is 200 bytes long");
   expect_bad("long_line.ini", COACH_E_INVALID, 3, "volume = 101 is out of range");
   expect_bad("bad_utf8.ini", COACH_E_INVALID, 2, "invalid UTF-8 (byte 6 of the line)");
@@ -272,6 +271,7 @@ static void test_bad_text(void)
   BAD("rate", "[voice]\nrate = 79\n", 2, "(use 80 to 260)");
   BAD("huge", "[voice]\nrate = 99999999999999999999\n", 2, "out of range");
   BAD("voice", "[voice]\nname = ../../etc/x\n", 2, "is not a voice name");
+  BAD("option", "[voice]\nname = -odd\n", 2, "\"-odd\" is not a voice name");
   BAD("clients", "[daemon]\nmax_clients = 0\n", 2, "(use 1 to 64)");
   BAD("tilde", "[routines]\nuser_dir = ~bob/r\n", 2,
                   "only \"~/\" is understood");
@@ -322,6 +322,9 @@ static void test_good_text(void)
   CHECK(is_default(&cfg));
   expect_good_text("bounds", "[audio]\nvolume = 100\n[voice]\nrate = 80\nvolume = 0\n", &cfg);
   CHECK(cfg.volume == 100 && cfg.voice.rate == 80 && cfg.voice.volume == 0);
+  /* The voice rule of routine files (voice_name.h): eSpeak NG's own file names pass. */
+  expect_good_text("espeak file", "[voice]\nname = gmw/en-US\n", &cfg);
+  CHECK(!strcmp(cfg.voice.name, "gmw/en-US"));
   expect_good_text("period", "[portaudio]\nperiod_ms = 2\n", &cfg);
   CHECK(cfg.period_ms == 2);
   expect_good_text("period_max", "[portaudio]\nperiod_ms = 50\n", &cfg);
