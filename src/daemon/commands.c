@@ -117,6 +117,8 @@ static void cmd_status(void *ctx, server_client *c, int argc, char **argv)
   }
   if(st.preparing)
     server_reply_kv(c, "preparing", "speech");
+  if(st.held)
+    server_reply_kv(c, "held", "for you: coach resume or coach skip carries on");
   if(st.steps > 0) {
     if(st.routine[0])
       server_reply_kv(c, "routine", "%s", st.routine);

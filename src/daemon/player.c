@@ -126,6 +126,11 @@ struct player {
   timeline intro_tl;
   cue intro_cue;
   bool end_marked;
+  /* A wait step (do = wait) ahead: mixing stops at its wait_at until the person carries
+   * on. wait_step is its index once mixing has reached it (-1: none); held once the
+   * listener has too; released when a resume came before that, so it is not held. */
+  int wait_step;
+  bool held, wait_released;
   size_t last_step;
   mixer_overlay overlays[OVERLAYS_MAX];
   size_t n_overlays;
@@ -233,6 +238,7 @@ static void publish(player *p)
     snprintf(st->routine, sizeof(st->routine), "%s", p->routine_name);
     snprintf(st->title, sizeof(st->title), "%s", p->title);
     st->preparing = !p->sc;
+    st->held = p->held;
     if(p->out) {
       snprintf(st->output, sizeof(st->output), "%s", p->out->ops->name);
       snprintf(st->device, sizeof(st->device), "%s", p->out->ops->device(p->out));
@@ -351,8 +357,22 @@ static void mix_block(player *p, uint64_t pos, float *out, size_t n)
 
 /* Mixes ahead of what the output has taken, up to ahead frames; marks the end once the
  * session's last frame is written. */
+/* The wait point of the first wait step at or after timeline frame from, or -1. */
+static int next_wait(const player *p, int64_t from, int64_t *wait_at)
+{
+  const timeline *t = p->sc->timeline;
+  for(size_t k = timeline_step_at(t, from); k < t->n_steps; k++)
+    if(t->steps[k].kind == STEP_WAIT && t->steps[k].wait_at >= from) {
+      *wait_at = t->steps[k].wait_at;
+      return (int)k;
+    }
+  return -1;
+}
+
 static void produce_ahead(player *p, uint64_t ahead)
 {
+  int64_t stop_at = p->sc ? p->live.frames : 0;
+  int wait = p->sc && !p->end_marked ? next_wait(p, next_tl(p), &stop_at) : -1;
   for(;;) {
     /* Ahead of what the output took, or of where this stretch of sound began: after a jump
      * the old stretch is still queued, to be flushed once the new one is written. */
@@ -363,11 +383,12 @@ static void produce_ahead(player *p, uint64_t ahead)
       break;
     size_t n = BLOCK, space = feed_space(p->feed);
     if(p->sc) {
-      int64_t left = p->live.frames - next_tl(p);
+      int64_t left = stop_at - next_tl(p);
       if(left <= 0 && intro_over(p, w)) {
-        if(!p->end_marked) {
+        if(!p->end_marked) { /* the session's end, or a wait for the person */
           feed_mark_end(p->feed);
           p->end_marked = true;
+          p->wait_step = wait;
         }
         break;
       }
@@ -458,6 +479,8 @@ static void begin_at(player *p, int64_t tl, bool intro, int64_t lead_ms)
   p->base_ring = w + (uint64_t)timeline_ms_to_frames(lead_ms, SCORE_RATE);
   p->base_tl = tl;
   p->end_marked = false;
+  p->wait_step = -1;
+  p->held = p->wait_released = false;
   p->n_overlays = 0;
   p->last_step = (size_t)-1;
   feed_clear_end(p->feed);
@@ -742,6 +765,18 @@ static void jump(player *p, int64_t target)
   kick(p);
 }
 
+/* The person carries on after a wait step: on from its end, leaving out the quiet a render
+ * puts there (timeline.h). */
+static void continue_after_wait(player *p)
+{
+  int step = p->wait_step;
+  const timeline_step *s = &p->sc->timeline->steps[step];
+  p->paused = false;
+  feed_play(p->feed);
+  jump(p, s->start + s->frames);
+  log_msg(LVL_INFO, "carrying on after the wait at step %d", step + 1);
+}
+
 static void do_skip(player *p, request *rq, bool restart)
 {
   if(!p->active || p->lone_say || p->lost || !p->sc) {
@@ -759,6 +794,10 @@ static void do_skip(player *p, request *rq, bool restart)
     return;
   }
   size_t to = restart ? step : step + 1;
+  if(p->held) { /* skip carries on after a wait, as resume does */
+    p->paused = false;
+    feed_play(p->feed);
+  }
   jump(p, t->steps[to].start);
   log_msg(LVL_INFO, "%s step %zu: %s", restart ? "back to the start of" : "skipped to", to + 1,
           t->steps[to].label);
@@ -793,6 +832,17 @@ static void handle(player *p, request *rq)
     kick(p);
     break;
   case REQ_RESUME:
+    if(p->held) {
+      continue_after_wait(p);
+      break;
+    }
+    if(p->active && !p->paused && p->sc && !p->lost &&
+       p->sc->timeline->steps[timeline_step_at(p->sc->timeline, heard_tl(p))].kind ==
+           STEP_WAIT) {
+      p->wait_released = true; /* said while the wait's own words play: go on after them */
+      reply(p, rq->reply, COACH_OK, NULL);
+      return;
+    }
     if(!p->active || !p->paused) {
       reply(p, rq->reply, COACH_E_STATE, "%s", p->active ? "already playing" : "nothing is paused");
       return;
@@ -912,7 +962,16 @@ static void tick(player *p)
       try_output_again(p);
     return;
   }
-  if(p->end_marked && feed_drained(p->feed)) {
+  if(p->end_marked && feed_drained(p->feed) && p->wait_step >= 0) {
+    if(p->wait_released)
+      continue_after_wait(p);
+    else if(!p->held) {
+      p->held = p->paused = true;
+      log_msg(LVL_INFO, "step %d waits for you (coach resume carries on)", p->wait_step + 1);
+      announce(p, PROTOCOL_EVENT_PLAYER);
+    }
+  }
+  else if(p->end_marked && feed_drained(p->feed)) {
     log_msg(LVL_INFO, "session %s finished", p->routine_name[0] ? p->routine_name : "(say)");
     end_session(p, PLAYER_STOPPED, NULL);
     return;
@@ -1075,6 +1134,7 @@ coach_rc player_new(const player_options *opt, int wake_fd, player **out, char *
     p->opt.give_up_ms = PLAYER_GIVE_UP_MS_DEFAULT;
   p->volume = opt->volume;
   p->wake_fd = wake_fd;
+  p->wait_step = -1;
   p->intro_cue = (cue){.start = 0, .kind = CUE_CHIME, .clip = -1,
                        .frames = tone_chime_frames(TONE_CHIME, SCORE_RATE)};
   p->intro_tl = (timeline){.rate = SCORE_RATE, .frames = p->intro_cue.frames,

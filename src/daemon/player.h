@@ -33,6 +33,11 @@
  * The output is open only while a session (or a `say`) plays: an idle daemon holds no device
  * and no connection to the sound server, and its engine thread sleeps without a timer.
  *
+ * Waiting for the person (a routine's `do = wait` step, timeline.h): mixing stops at the
+ * step's wait point; once the listener has heard up to it the session is held (PAUSED, and
+ * held in its status) until resume or skip, which go on from the step's end. A resume that
+ * comes while the wait's own words still play lets the session go on after them.
+ *
  * Every routine session that ends (finished, stopped, replaced, or ended by a fault) is
  * appended to the practice log (history.h), on the engine thread; a lone `say` is not.
  *
@@ -103,6 +108,7 @@ typedef struct player_status {
   double elapsed_s, duration_s; /* in the session */
   double step_elapsed_s, step_duration_s;
   bool preparing;               /* the session's speech is still being made */
+  bool held;                    /* paused at a wait step until the person carries on */
   int volume;
   uint64_t underruns;
   char output[16];              /* the output playing ("pulse", "portaudio"), "" when none */
