@@ -35,7 +35,7 @@ extern const cli_command cli_cmd_render, cli_cmd_check, cli_cmd_show;
 /* Sent to coachd (client.c). */
 extern const cli_command cli_cmd_start, cli_cmd_stop, cli_cmd_pause, cli_cmd_resume, cli_cmd_skip,
     cli_cmd_status, cli_cmd_list, cli_cmd_say, cli_cmd_volume, cli_cmd_reload, cli_cmd_ping,
-    cli_cmd_watch;
+    cli_cmd_watch, cli_cmd_listen;
 
 /* Prints "usage: coach NAME ARGS" to stderr and returns 2. (usage.c, in both pieces.) */
 int cli_usage(const cli_command *cmd);

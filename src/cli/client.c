@@ -366,7 +366,11 @@ const cli_command cli_cmd_list = {.name = "list", .args = "", .help = "the routi
 const cli_command cli_cmd_say = {.name = "say", .args = "TEXT",
                                  .help = "speak a line now", .run = run_simple,
     .min_args = 1, .max_args = -1};
-const cli_command cli_cmd_volume = {.name = "volume", .args = "[0-100]",
+const cli_command cli_cmd_listen = {.name = "listen", .args = "[on|off]",
+                                    .help = "hear spoken commands (\"coach pause\"), or not",
+                                    .run = run_simple,
+    .min_args = 0, .max_args = 1};
+const cli_command cli_cmd_volume = {.name = "volume", .args = "[0-100|+N|-N]",
                                     .help = "set or show the volume", .run = run_simple,
     .min_args = 0, .max_args = 1};
 const cli_command cli_cmd_reload = {.name = "reload", .args = "",

@@ -16,13 +16,14 @@
 
 /* ---- the schema ----------------------------------------------------------------------- */
 
-enum { SEC_AUDIO, SEC_VOICE, SEC_ROUTINES, SEC_DAEMON, SEC_COUNT };
+enum { SEC_AUDIO, SEC_VOICE, SEC_ROUTINES, SEC_DAEMON, SEC_LISTEN, SEC_COUNT };
 /* Reader states for the current section besides a SEC_* index. */
 #define SECTION_NONE (-1) /* no header yet */
 #define SECTION_SKIP (-2) /* after an unknown or repeated header: its keys are not checked,
                            * the header's own message says what to fix */
 
-static const char *const section_names[SEC_COUNT] = {"audio", "voice", "routines", "daemon"};
+static const char *const section_names[SEC_COUNT] = {"audio", "voice", "routines", "daemon",
+                                                     "listen"};
 
 typedef enum key_kind {
   KIND_INT,       /* a whole number in [min, max] at `offset` */
@@ -32,6 +33,9 @@ typedef enum key_kind {
   KIND_DIRS,      /* [routines] dirs: a list, may continue on indented lines */
   KIND_SOCKET,    /* [daemon] socket */
   KIND_LOG_LEVEL, /* [daemon] log_level */
+  KIND_BOOL,      /* yes or no, a bool at `offset` */
+  KIND_TEXT,      /* free text of at most `max` - 1 bytes at `offset` */
+  KIND_PATH,      /* "" or a path (expand_path) into `max` bytes at `offset` */
 } key_kind;
 
 typedef struct key_def {
@@ -57,6 +61,11 @@ static const key_def keys[] = {
   {SEC_DAEMON, "socket", KIND_SOCKET, 0, 0, 0},
   {SEC_DAEMON, "log_level", KIND_LOG_LEVEL, 0, 0, 0},
   {SEC_DAEMON, "max_clients", KIND_INT, offsetof(coach_config, max_clients), 1, 64},
+  {SEC_LISTEN, "enabled", KIND_BOOL, offsetof(coach_config, listen_enabled), 0, 0},
+  {SEC_LISTEN, "source", KIND_TEXT, offsetof(coach_config, listen_source), 0, CONFIG_DEVICE_MAX},
+  {SEC_LISTEN, "while_idle", KIND_BOOL, offsetof(coach_config, listen_while_idle), 0, 0},
+  {SEC_LISTEN, "phrases", KIND_PATH, offsetof(coach_config, listen_phrases), 0, CONFIG_PATH_MAX},
+  {SEC_LISTEN, "model", KIND_PATH, offsetof(coach_config, listen_model), 0, CONFIG_PATH_MAX},
 };
 #define N_KEYS ((int)(sizeof(keys) / sizeof(keys[0])))
 
@@ -210,9 +219,12 @@ static void read_header(parse_ctx *c, char *line, char *start)
        !strncmp(name, section_names[i], (size_t)(name_end - name)))
       id = i;
   if(id < 0) {
-    coach_diag_add(c->diag, c->line,
-                   "unknown section [%.*s] (known: audio, voice, routines, daemon)",
-                   (int)(name_end - name), name);
+    char known[128] = "";
+    for(int i = 0; i < SEC_COUNT; i++)
+      snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s", i ? ", " : "",
+               section_names[i]);
+    coach_diag_add(c->diag, c->line, "unknown section [%.*s] (known: %s)",
+                   (int)(name_end - name), name, known);
     c->section = SECTION_SKIP;
   }
   else if(c->section_line[id]) {
@@ -463,6 +475,30 @@ static bool set_value(parse_ctx *c, int k, const char *value)
       return false;
     }
     memcpy(cfg->socket, path, strlen(path) + 1); /* fits: checked just above */
+    return true;
+  }
+  case KIND_BOOL: {
+    bool *b = (bool *)(void *)((char *)cfg + keys[k].offset);
+    if(!strcmp(value, "yes") || !strcmp(value, "no")) {
+      *b = value[0] == 'y';
+      return true;
+    }
+    coach_diag_add(c->diag, c->line, "[%s] %s = \"%s\": use yes or no", sec_name(k),
+                   keys[k].name, value);
+    return false;
+  }
+  case KIND_TEXT:
+  case KIND_PATH: {
+    char *dst = (char *)cfg + keys[k].offset;
+    size_t len = (size_t)keys[k].max;
+    if(keys[k].kind == KIND_PATH && *value)
+      return expand_path(c, k, value, dst, len);
+    if(strlen(value) >= len) {
+      coach_diag_add(c->diag, c->line, "[%s] %s is too long (at most %zu bytes)", sec_name(k),
+                     keys[k].name, len - 1);
+      return false;
+    }
+    memcpy(dst, value, strlen(value) + 1);
     return true;
   }
   case KIND_LOG_LEVEL:

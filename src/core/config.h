@@ -9,6 +9,9 @@
  *              by ',' or ':', may continue on indented lines)
  *   [daemon]   socket (control socket path, "" = paths_socket()), log_level
  *              (error|warn|info|debug, info), max_clients (1-64, 64)
+ *   [listen]   enabled (yes|no, no), source (input name, "" = the sound server's default),
+ *              while_idle (yes|no, no), phrases (phrase file, "" = the user's or the shipped
+ *              one), model (pocketsphinx model folder, "" = Debian's pocketsphinx-en-us)
  * Paths must be absolute or start with "~/". Folders are not checked for existence here: the
  * routine scan reports them, and a folder may appear later (a mount, a new checkout).
  *
@@ -79,6 +82,14 @@ typedef struct coach_config {
   char socket[PATHS_SOCKET_MAX]; /* "" = paths_socket(); ignored under socket activation */
   config_log_level log_level;
   int max_clients;               /* connections served at once; more are refused */
+
+  /* [listen]: coachd hears spoken commands itself (daemon/listen.h) */
+  bool listen_enabled;
+  bool listen_while_idle;                /* also with no session (costs CPU all the time) */
+  char listen_source[CONFIG_DEVICE_MAX]; /* a PulseAudio source name; "" = the default */
+  char listen_phrases[CONFIG_PATH_MAX];  /* "" = ~/.config/coach/phrases.conf if there, else
+                                            the shipped config/phrases.conf */
+  char listen_model[CONFIG_PATH_MAX];    /* "" = RECOGNIZER_MODEL_DIR */
 } coach_config;
 
 /* Fills cfg with the built-in defaults (what an empty or missing file gives). */

@@ -7,6 +7,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "voice_control.h"
 
 static void ack_rc(server_client *c, coach_rc rc, const char *why)
 {
@@ -125,12 +126,16 @@ static void cmd_volume(void *ctx, server_client *c, int argc, char **argv)
     server_reply_ok(c);
     return;
   }
+  /* +N and -N change it by N ("coach louder" says volume +10), clamped to 0..100. */
+  bool relative = argv[1][0] == '+' || argv[1][0] == '-';
   char *end;
   errno = 0;
   long v = strtol(argv[1], &end, 10);
-  if(errno || end == argv[1] || *end || v < 0 || v > 100) {
-    server_reply_ack(c, PROTOCOL_ACK_ARG, NULL, "volume is a whole number from 0 to 100, not "
-                     "\"%.20s\"", argv[1]);
+  if(relative && !errno && end != argv[1] + 1 && !*end && v >= -100 && v <= 100)
+    v = d->volume + v < 0 ? 0 : d->volume + v > 100 ? 100 : d->volume + v;
+  else if(relative || errno || end == argv[1] || *end || v < 0 || v > 100) {
+    server_reply_ack(c, PROTOCOL_ACK_ARG, NULL, "volume is a whole number from 0 to 100, or "
+                     "+N or -N to change it, not \"%.20s\"", argv[1]);
     return;
   }
   d->volume = (int)v;
@@ -160,6 +165,7 @@ static void cmd_status(void *ctx, server_client *c, int argc, char **argv)
     server_reply_kv(c, "duration", "%.1f", st.duration_s);
   }
   server_reply_kv(c, "underruns", "%llu", (unsigned long long)st.underruns);
+  server_reply_kv(c, "listen", "%s", voice_control_state(d));
   if(st.last_error[0])
     server_reply_kv(c, "error", "%s", st.last_error);
   server_reply_ok(c);
@@ -185,6 +191,27 @@ static void cmd_list(void *ctx, server_client *c, int argc, char **argv)
   server_reply_ok(c);
 }
 
+static void cmd_listen(void *ctx, server_client *c, int argc, char **argv)
+{
+  daemon_ctx *d = ctx;
+  if(argc < 2) {
+    server_reply_kv(c, "listen", "%s", voice_control_state(d));
+    server_reply_ok(c);
+    return;
+  }
+  if(strcmp(argv[1], "on") && strcmp(argv[1], "off")) {
+    server_reply_ack(c, PROTOCOL_ACK_ARG, NULL, "listen takes on or off, not \"%.20s\"",
+                     argv[1]);
+    return;
+  }
+  char why[512] = "";
+  coach_rc rc = voice_control_set(d, argv[1][1] == 'n', why, sizeof(why));
+  if(rc)
+    ack_rc(c, rc, why);
+  else
+    server_reply_ok(c);
+}
+
 static void cmd_reload(void *ctx, server_client *c, int argc, char **argv)
 {
   (void)argc, (void)argv;
@@ -196,6 +223,7 @@ static void cmd_reload(void *ctx, server_client *c, int argc, char **argv)
 const protocol_command daemon_commands[] = {
     {.name = "idle", .min_args = 0, .max_args = PROTOCOL_ARGS_ANY, .handler = server_command_idle},
     {.name = "list", .min_args = 0, .max_args = 0, .handler = cmd_list},
+    {.name = "listen", .min_args = 0, .max_args = 1, .handler = cmd_listen},
     {.name = "pause", .min_args = 0, .max_args = 0, .handler = cmd_pause},
     {.name = "ping", .min_args = 0, .max_args = 0, .handler = cmd_ping},
     {.name = "reload", .min_args = 0, .max_args = 0, .handler = cmd_reload},

@@ -21,6 +21,9 @@ typedef struct daemon_ctx {
   player *player;
   server *srv;
   int volume;
+  /* hands-free control (voice_control.h) */
+  bool listen_on;           /* `coach listen on`, or [listen] enabled with what it needs */
+  struct listener *listener; /* running while listen_on and a session plays */
 } daemon_ctx;
 
 /* The command table, sorted by name, for server_config. */

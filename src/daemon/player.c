@@ -35,6 +35,7 @@ typedef enum request_kind {
   REQ_SAY,
   REQ_VOLUME,
   REQ_STATUS,
+  REQ_MIC,
   REQ_QUIT,
 } request_kind;
 
@@ -46,6 +47,7 @@ typedef struct request {
   const char *text;
   int volume;
   player_status *status;
+  bool mic;
   coach_rc rc;
   char why[512];
 } request;
@@ -563,6 +565,38 @@ static void fill_status(player *p, player_status *st)
   st->step_duration_s = (double)s->frames / t->rate;
 }
 
+/* player_mic_should_listen: is any spoken line (cue or `say` overlay) or chime sounding
+ * within [pos - PLAYER_MIC_AFTER_MS, pos + PLAYER_MIC_BEFORE_MS)? Cues are sorted by start
+ * and none is longer than longest_cue, so the search starts where one could still sound. */
+static bool mic_may_listen(const player *p)
+{
+  if(p->state != PLAYER_PLAYING || !p->sc || !p->ao)
+    return true;
+  const timeline *t = p->sc->timeline;
+  int64_t pos = play_position(p);
+  int64_t from = pos - timeline_ms_to_frames(PLAYER_MIC_AFTER_MS, t->rate);
+  int64_t to = pos + timeline_ms_to_frames(PLAYER_MIC_BEFORE_MS, t->rate);
+  size_t lo = 0, hi = t->n_cues;
+  while(lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if(t->cues[mid].start < from - t->longest_cue)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for(size_t i = lo; i < t->n_cues && t->cues[i].start < to; i++) {
+    const cue *c = &t->cues[i];
+    if(c->kind != CUE_BREATH_IN && c->kind != CUE_BREATH_OUT && c->start + c->frames > from)
+      return false;
+  }
+  for(size_t i = 0; i < p->n_overlays; i++) {
+    const mixer_overlay *o = &p->overlays[i];
+    if(o->start < to && o->start + p->sc->clips.items[o->clip].frames > from)
+      return false;
+  }
+  return true;
+}
+
 static coach_rc handle(player *p, request *rq)
 {
   rq->why[0] = '\0';
@@ -599,6 +633,7 @@ static coach_rc handle(player *p, request *rq)
     announce(p, PROTOCOL_EVENT_MIXER);
     return COACH_OK;
   case REQ_STATUS: fill_status(p, rq->status); return COACH_OK;
+  case REQ_MIC: rq->mic = mic_may_listen(p); return COACH_OK;
   default: return COACH_OK;
   }
 }
@@ -855,6 +890,13 @@ void player_get_status(player *p, player_status *st)
 {
   request rq = {.kind = REQ_STATUS, .status = st};
   ask(p, &rq, NULL, 0);
+}
+
+bool player_mic_should_listen(player *p)
+{
+  request rq = {.kind = REQ_MIC};
+  ask(p, &rq, NULL, 0);
+  return rq.mic;
 }
 
 unsigned player_take_events(player *p)

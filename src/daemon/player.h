@@ -108,6 +108,15 @@ void player_set_volume(player *p, int volume);
 
 void player_get_status(player *p, player_status *st);
 
+/* Half duplex for coachd's listener (listen.h): false while coach's own voice or a chime
+ * sounds at the play position or sounded less than PLAYER_MIC_AFTER_MS ago (the room's echo,
+ * the device's latency), or begins within PLAYER_MIC_BEFORE_MS; true during breathing tones,
+ * silent holds, a pause, and with no session. For the listener's thread (the one other
+ * caller besides the main thread; calls are carried out one at a time). */
+#define PLAYER_MIC_AFTER_MS 500
+#define PLAYER_MIC_BEFORE_MS 200
+bool player_mic_should_listen(player *p);
+
 /* PROTOCOL_EVENT_* bits that happened since the last call. */
 unsigned player_take_events(player *p);
 

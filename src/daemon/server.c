@@ -432,6 +432,36 @@ static void handle_line(server_client *c, char *line, size_t n)
   run_command(c, cmd, argc, argv);
 }
 
+/* The listener's commands (server.h): a client without a connection, run through the same
+ * line handling as a connection's, its reply copied out. */
+coach_rc server_run_local(server *s, const char *line, char *reply, size_t reply_len)
+{
+  server_client *c = calloc(1, sizeof(*c));
+  char text[SERVER_LINE_MAX];
+  size_t n = strlen(line);
+  if(!c)
+    return COACH_E_NOMEM;
+  if(n >= sizeof(text)) {
+    free(c);
+    return COACH_E_LIMIT;
+  }
+  memcpy(text, line, n + 1);
+  c->srv = s;
+  c->fd = -1;
+  handle_line(c, text, n);
+  if(c->idle) /* parked in `idle`: nobody would ever read the answer */
+    send_ack(c, PROTOCOL_ACK_STATE, "idle", "idle is for connections");
+  n = pending(c);
+  while(n && (c->out[c->out_off + n - 1] == '\n'))
+    n--;
+  if(reply_len)
+    snprintf(reply, reply_len, "%.*s", (int)n, c->out ? c->out + c->out_off : "");
+  coach_rc rc = c->out && !strncmp(c->out + c->out_off, "ACK", 3) ? COACH_E_STATE : COACH_OK;
+  free(c->out);
+  free(c);
+  return rc;
+}
+
 static bool has_line(const server_client *c)
 {
   return c->in_len > 0 && memchr(c->in + c->in_start, '\n', c->in_len);

@@ -125,6 +125,13 @@ coach_rc server_run_once(server *s, int timeout_ms);
  * a handler. */
 void server_notify(server *s, unsigned events);
 
+/* Runs one command line as if a client had sent it, through the same parsing, command table
+ * and handlers (coachd's listener: a spoken "coach pause" is the `pause` command). reply gets
+ * the reply without its last newline ("OK", key lines then "OK", or the "ACK ..." line).
+ * COACH_OK when the reply is OK, COACH_E_STATE when it is an ACK, COACH_E_NOMEM,
+ * COACH_E_LIMIT for a line over SERVER_LINE_MAX. Main thread, outside handlers. */
+coach_rc server_run_local(server *s, const char *line, char *reply, size_t reply_len);
+
 /* --- For handlers, on the client whose command is running ---
  * A handler answers with zero or more server_reply_kv() then server_reply_ok(), or with one
  * server_reply_ack(), or parks the client with server_client_idle(). A handler that returns

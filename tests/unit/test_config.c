@@ -196,7 +196,7 @@ static void test_shipped_file(void)
 static void test_bad_files(void)
 {
   expect_bad("unknown_section.ini", COACH_E_INVALID, 4,
-             "unknown section [audoi] (known: audio, voice, routines, daemon)");
+             "unknown section [audoi] (known: audio, voice, routines, daemon");
   expect_bad("unknown_key.ini", COACH_E_INVALID, 3,
              "unknown key \"volme\" in [audio] (known: device, volume, period_ms)");
   expect_bad("volume_high.ini", COACH_E_INVALID, 2,
