@@ -64,6 +64,8 @@ static const key_def keys[] = {
   {SEC_LISTEN, "enabled", KIND_BOOL, offsetof(coach_config, listen_enabled), 0, 0},
   {SEC_LISTEN, "source", KIND_TEXT, offsetof(coach_config, listen_source), 0, CONFIG_DEVICE_MAX},
   {SEC_LISTEN, "while_idle", KIND_BOOL, offsetof(coach_config, listen_while_idle), 0, 0},
+  {SEC_LISTEN, "echo_cancelled", KIND_BOOL, offsetof(coach_config, listen_echo_cancelled), 0,
+   0},
   {SEC_LISTEN, "phrases", KIND_PATH, offsetof(coach_config, listen_phrases), 0, CONFIG_PATH_MAX},
   {SEC_LISTEN, "model", KIND_PATH, offsetof(coach_config, listen_model), 0, CONFIG_PATH_MAX},
 };

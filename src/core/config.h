@@ -10,8 +10,9 @@
  *   [daemon]   socket (control socket path, "" = paths_socket()), log_level
  *              (error|warn|info|debug, info), max_clients (1-64, 64)
  *   [listen]   enabled (yes|no, no), source (input name, "" = the sound server's default),
- *              while_idle (yes|no, no), phrases (phrase file, "" = the user's or the shipped
- *              one), model (pocketsphinx model folder, "" = Debian's pocketsphinx-en-us)
+ *              while_idle (yes|no, no), echo_cancelled (yes|no, no), phrases (phrase file,
+ *              "" = the user's or the shipped one), model (pocketsphinx model folder, "" =
+ *              Debian's pocketsphinx-en-us)
  * Paths must be absolute or start with "~/". Folders are not checked for existence here: the
  * routine scan reports them, and a folder may appear later (a mount, a new checkout).
  *
@@ -86,6 +87,8 @@ typedef struct coach_config {
   /* [listen]: coachd hears spoken commands itself (daemon/listen.h) */
   bool listen_enabled;
   bool listen_while_idle;                /* also with no session (costs CPU all the time) */
+  bool listen_echo_cancelled;            /* the source has coach's own sound removed (an
+                                            echo canceller): listen while coach speaks too */
   char listen_source[CONFIG_DEVICE_MAX]; /* a PulseAudio source name; "" = the default */
   char listen_phrases[CONFIG_PATH_MAX];  /* "" = ~/.config/coach/phrases.conf if there, else
                                             the shipped config/phrases.conf */

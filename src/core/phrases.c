@@ -123,7 +123,7 @@ static bool parse_command(const char *text, int line, bool has_routine,
   const protocol_command *cmd = protocol_command_lookup(commands, n_commands, argv[0]);
   if(!cmd || !strcmp(argv[0], "idle")) {
     coach_diag_add(d, line, "\"%s\" is not a coach command a phrase can run (try pause, "
-                            "resume, skip, stop, volume +10, start {routine})", argv[0]);
+                            "resume, skip, stop, volume up, start {routine})", argv[0]);
     return false;
   }
   if(rc == COACH_E_LIMIT || !protocol_check_args(cmd, argc - 1, msg, sizeof(msg))) {

@@ -5,7 +5,7 @@
  *
  *   coach pause              = pause
  *   coach next     /-25/     = skip
- *   coach louder             = volume +10
+ *   coach louder             = volume up
  *   coach start {routine}    = start {routine}
  *
  * Left of '=' is what is said: 2 to PHRASES_WORDS_MAX words of lower-case letters (and '), the

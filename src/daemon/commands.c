@@ -126,16 +126,22 @@ static void cmd_volume(void *ctx, server_client *c, int argc, char **argv)
     server_reply_ok(c);
     return;
   }
-  /* +N and -N change it by N ("coach louder" says volume +10), clamped to 0..100. */
-  bool relative = argv[1][0] == '+' || argv[1][0] == '-';
+  /* `volume up [N]`, `volume down [N]`: by N (10), within 0..100 ("coach louder"). */
+  bool up = !strcmp(argv[1], "up"), down = !strcmp(argv[1], "down");
   char *end;
   errno = 0;
-  long v = strtol(argv[1], &end, 10);
-  if(relative && !errno && end != argv[1] + 1 && !*end && v >= -100 && v <= 100)
-    v = d->volume + v < 0 ? 0 : d->volume + v > 100 ? 100 : d->volume + v;
-  else if(relative || errno || end == argv[1] || *end || v < 0 || v > 100) {
-    server_reply_ack(c, PROTOCOL_ACK_ARG, NULL, "volume is a whole number from 0 to 100, or "
-                     "+N or -N to change it, not \"%.20s\"", argv[1]);
+  long v = strtol(argc > 2 ? argv[2] : up || down ? "10" : argv[1], &end, 10);
+  if((up || down) && argc > 2 && (errno || end == argv[2] || *end || v < 1 || v > 100)) {
+    server_reply_ack(c, PROTOCOL_ACK_ARG, NULL, "volume %s takes a step from 1 to 100, not "
+                     "\"%.20s\"", argv[1], argv[2]);
+    return;
+  }
+  if(up || down)
+    v = d->volume + (up ? v : -v) < 0 ? 0 : d->volume + (up ? v : -v) > 100 ? 100
+                                                                          : d->volume + (up ? v : -v);
+  else if(argc > 2 || errno || end == argv[1] || *end || v < 0 || v > 100) {
+    server_reply_ack(c, PROTOCOL_ACK_ARG, NULL, "volume is a whole number from 0 to 100, not "
+                     "\"%.20s\"", argv[1]);
     return;
   }
   d->volume = (int)v;
@@ -233,6 +239,6 @@ const protocol_command daemon_commands[] = {
     {.name = "start", .min_args = 1, .max_args = 2, .handler = cmd_start},
     {.name = "status", .min_args = 0, .max_args = 0, .handler = cmd_status},
     {.name = "stop", .min_args = 0, .max_args = 0, .handler = cmd_stop},
-    {.name = "volume", .min_args = 0, .max_args = 1, .handler = cmd_volume},
+    {.name = "volume", .min_args = 0, .max_args = 2, .handler = cmd_volume},
 };
 const size_t daemon_n_commands = sizeof(daemon_commands) / sizeof(daemon_commands[0]);

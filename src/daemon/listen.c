@@ -116,7 +116,7 @@ static void *listen_main(void *arg)
     h.latency_ms = (fed - rh.end_sample) * 1000 / RECOGNIZER_RATE;
     post(l, &h);
     acknowledge();
-    deaf_until = now_ms() + LISTEN_DEAF_AFTER_MS;
+    deaf_until = l->opt.may_hear ? now_ms() + LISTEN_DEAF_AFTER_MS : 0;
     deaf = true;
     if(pa_simple_flush(l->rec, &err) < 0)
       log_msg(LVL_DEBUG, "listen: flush: %s", pa_strerror(err));

@@ -10,7 +10,7 @@
  *  - plays the acknowledgement (tone.h, TONE_ACK) on a short playback stream of its own, so
  *    it is heard whatever the session does (a pause silences the session, not this), and
  *  - stays deaf until LISTEN_DEAF_AFTER_MS after the acknowledgement, which the microphone
- *    hears too.
+ *    hears too (unless may_hear is NULL: full duplex).
  * The main loop takes each command with listen_take() and runs it through the same command
  * table as the socket (server_run_local), so a spoken "coach pause" is exactly `coach pause`.
  *
@@ -41,7 +41,8 @@ typedef struct listen_options {
   const char *model_dir;        /* NULL for RECOGNIZER_MODEL_DIR */
   const phrase_list *phrases;   /* already expanded (phrases_expand); copied */
   const char *phrases_file;     /* for messages about its lines */
-  bool (*may_hear)(void *ctx);  /* NULL: always */
+  bool (*may_hear)(void *ctx);  /* NULL: always, not even deaf after the acknowledgement
+                                   (an echo-cancelled source: full duplex) */
   void *ctx;
 } listen_options;
 

@@ -56,8 +56,10 @@ static coach_rc start_listener(daemon_ctx *d, char *why, size_t why_len)
   if(dropped)
     log_msg(LVL_DEBUG, "listen: %d routine names cannot be spoken (digits) or did not fit",
             dropped);
+  /* With an echo-cancelled source coach's own voice is not in what it hears: full duplex. */
   listen_options o = {.source = d->cfg.listen_source, .model_dir = d->cfg.listen_model,
-                      .phrases = &list, .phrases_file = path, .may_hear = may_hear,
+                      .phrases = &list, .phrases_file = path,
+                      .may_hear = d->cfg.listen_echo_cancelled ? NULL : may_hear,
                       .ctx = d->player};
   rc = listen_start(&o, &d->listener, why, why_len);
   if(!rc)

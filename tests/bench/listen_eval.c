@@ -15,7 +15,7 @@
 
 static const protocol_command commands[] = {
     {"pause", 0, 0, NULL}, {"resume", 0, 0, NULL}, {"skip", 0, 0, NULL},
-    {"start", 1, 2, NULL}, {"stop", 0, 0, NULL},   {"volume", 0, 1, NULL},
+    {"start", 1, 2, NULL}, {"stop", 0, 0, NULL},   {"volume", 0, 2, NULL},
 };
 static const char *const routines[] = {"ball", "bridge", "full",   "kneel",
                                        "lunge", "rest",  "safety", "supine"};

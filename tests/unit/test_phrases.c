@@ -8,7 +8,7 @@
 
 static const protocol_command table[] = {
     {"idle", 0, PROTOCOL_ARGS_ANY, NULL}, {"pause", 0, 0, NULL}, {"resume", 0, 0, NULL},
-    {"skip", 0, 0, NULL}, {"start", 1, 2, NULL}, {"stop", 0, 0, NULL}, {"volume", 0, 1, NULL},
+    {"skip", 0, 0, NULL}, {"start", 1, 2, NULL}, {"stop", 0, 0, NULL}, {"volume", 0, 2, NULL},
 };
 #define N_TABLE (sizeof(table) / sizeof(table[0]))
 
@@ -40,11 +40,11 @@ int main(void)
   CHECK(!strcmp(list.items[0].words, "coach pause") && !strcmp(list.items[0].command, "pause"));
   CHECK(list.items[0].threshold == PHRASES_THRESHOLD_DEFAULT);
 
-  CHECK(parse("# comment\n\n  coach   next  /-25/ =  skip  \r\ncoach louder = volume +10\n") ==
+  CHECK(parse("# comment\n\n  coach   next  /-25/ =  skip  \r\ncoach louder = volume up\n") ==
         COACH_OK);
   CHECK(list.count == 2 && !strcmp(list.items[0].words, "coach next"));
   CHECK(list.items[0].threshold == -25 && list.items[0].line == 3);
-  CHECK(!strcmp(list.items[1].command, "volume +10"));
+  CHECK(!strcmp(list.items[1].command, "volume up"));
 
   CHECK(fails_with("coach pause\n", 1, "expected \"PHRASE = COMMAND\""));
   CHECK(fails_with("coach pause = pause\nhey stop = stop\n", 2, "same wake word"));
@@ -53,6 +53,7 @@ int main(void)
   CHECK(fails_with("coach pause = dance\n", 1, "not a coach command"));
   CHECK(fails_with("coach wait = idle\n", 1, "not a coach command"));
   CHECK(fails_with("coach pause = pause now\n", 1, "wrong number of arguments"));
+  CHECK(fails_with("coach loud = volume up 5 now\n", 1, "wrong number of arguments"));
   CHECK(fails_with("coach pause = \"pause\n", 1, "the command"));
   CHECK(fails_with("coach pause =\n", 1, "nothing after '='"));
   CHECK(fails_with("coach pause /-300/ = pause\n", 1, "from -100 to 10"));
