@@ -8,7 +8,7 @@
 # VOICE: espeak-us, espeak-f3 (eSpeak NG's female variant), espeak-gb (en-gb, variant m3),
 # flite-kal, flite-awb, flite-rms, flite-slt (flite's voices), festival-slt (Festival with
 # the HTS voice cmu_us_slt_arctic_hts). SPEED: 1 (each synthesiser's usual pace) or 1.25
-# (a quarter faster, as people say a short command). Needs sox; each voice needs its
+# (a quarter faster, as people say a short command; Festival's by sox's tempo). Needs sox; each voice needs its
 # synthesiser: espeak-ng, flite, festival + festvox-us-slt-hts (Debian packages).
 
 voice_list() {
@@ -39,7 +39,11 @@ voice_say() {
       -eval "(Parameter.set 'Duration_Stretch $stretch)" -o "$raw" >/dev/null 2>&1 || rc=1 ;;
   *) echo "voice_say: no voice $voice" >&2; return 1 ;;
   esac
-  [ $rc -eq 0 ] && sox -q "$raw" -r 16000 -c 1 -b 16 "$out" 2>/dev/null || rc=1
+  # Festival's HTS voice ignores Duration_Stretch: its faster speed is sox's time stretch
+  # (tempo keeps the pitch), the others' is their own.
+  local tempo=()
+  [ "$voice" = festival-slt ] && [ "$speed" != 1 ] && tempo=(tempo -s "$speed")
+  [ $rc -eq 0 ] && sox -q "$raw" -r 16000 -c 1 -b 16 "$out" "${tempo[@]}" 2>/dev/null || rc=1
   rm -f "$raw"
   return $rc
 }
