@@ -19,7 +19,7 @@ _coach()
     _init_completion || return
 
     local coach=${words[0]}
-    local commands="check help history list pause ping reload remind render resume say show
+    local commands="check help history list listen pause ping reload remind render resume say show
         skip start status stop volume watch"
     if ((cword == 1)); then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -72,8 +72,11 @@ _coach()
         say)
             [[ $cur == -* ]] && COMPREPLY=($(compgen -W "--no-start" -- "$cur"))
             ;;
+        listen)
+            ((cword == 2)) && COMPREPLY=($(compgen -W "on off" -- "$cur"))
+            ;;
         volume)
-            ((cword == 2)) && COMPREPLY=($(compgen -W "0 10 20 30 40 50 60 70 80 90 100" -- "$cur"))
+            ((cword == 2)) && COMPREPLY=($(compgen -W "up down 0 10 20 30 40 50 60 70 80 90 100" -- "$cur"))
             ;;
     esac
 } &&

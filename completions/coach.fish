@@ -42,7 +42,7 @@ function __coach_routines
     $coach list --names 2>/dev/null
 end
 
-set -l commands check help history list pause ping reload remind render resume say show skip start status stop volume watch
+set -l commands check help history list listen pause ping reload remind render resume say show skip start status stop volume watch
 complete -c coach -f
 complete -c coach -n "not __fish_seen_subcommand_from $commands" -l help -s h -d 'show the commands'
 complete -c coach -n "not __fish_seen_subcommand_from $commands" -l version -d 'show the version'
@@ -62,7 +62,8 @@ complete -c coach -n "not __fish_seen_subcommand_from $commands" -a skip -d 'go 
 complete -c coach -n "not __fish_seen_subcommand_from $commands" -a start -d 'start a session'
 complete -c coach -n "not __fish_seen_subcommand_from $commands" -a status -d 'what is playing'
 complete -c coach -n "not __fish_seen_subcommand_from $commands" -a stop -d 'end the session'
-complete -c coach -n "not __fish_seen_subcommand_from $commands" -a volume -d 'set or show the volume'
+complete -c coach -n "not __fish_seen_subcommand_from $commands" -a listen -d 'listen for spoken commands: on, off'
+complete -c coach -n "not __fish_seen_subcommand_from $commands" -a volume -d 'set, change or show the volume'
 complete -c coach -n "not __fish_seen_subcommand_from $commands" -a watch -d 'follow the session'
 
 complete -c coach -n __coach_wants_routine -a '(__coach_routines)' -d routine
@@ -73,4 +74,5 @@ complete -c coach -n '__fish_seen_subcommand_from list' -l names -d 'only the na
 complete -c coach -n '__fish_seen_subcommand_from list' -l lengths -x -a '(__coach_routines)' -d 'the lengths a routine allows'
 complete -c coach -n '__fish_seen_subcommand_from check' -a '(__fish_complete_suffix .ini)'
 complete -c coach -n '__fish_seen_subcommand_from history' -l json -d 'everything, as JSON'
-complete -c coach -n '__fish_seen_subcommand_from volume' -a '0 10 20 30 40 50 60 70 80 90 100'
+complete -c coach -n '__fish_seen_subcommand_from volume' -a 'up down 0 10 20 30 40 50 60 70 80 90 100'
+complete -c coach -n '__fish_seen_subcommand_from listen' -a 'on off'

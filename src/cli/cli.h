@@ -37,7 +37,7 @@ extern const cli_command cli_cmd_render, cli_cmd_check, cli_cmd_show, cli_cmd_hi
 /* Sent to coachd (client.c). */
 extern const cli_command cli_cmd_start, cli_cmd_stop, cli_cmd_pause, cli_cmd_resume, cli_cmd_skip,
     cli_cmd_status, cli_cmd_list, cli_cmd_say, cli_cmd_volume, cli_cmd_reload, cli_cmd_ping,
-    cli_cmd_watch, cli_cmd_remind;
+    cli_cmd_watch, cli_cmd_remind, cli_cmd_listen;
 
 /* Runs cmd in coach-offline.so (offline_load.c): what an offline command's run is, and what
  * `coach list` falls back to when no coachd runs. */

@@ -389,9 +389,14 @@ const cli_command cli_cmd_list = {.name = "list", .args = "[--names | --lengths 
 const cli_command cli_cmd_say = {.name = "say", .args = "TEXT",
                                  .help = "speak a line now", .run = run_simple,
     .min_args = 1, .max_args = -1};
-const cli_command cli_cmd_volume = {.name = "volume", .args = "[0-100]",
-                                    .help = "set or show the volume", .run = run_simple,
+const cli_command cli_cmd_listen = {.name = "listen", .args = "[on|off]",
+                                    .help = "hear spoken commands (\"coach pause\"), or not",
+                                    .run = run_simple,
     .min_args = 0, .max_args = 1};
+const cli_command cli_cmd_volume = {.name = "volume", .args = "[0-100 | up [N] | down [N]]",
+                                    .help = "set, change (by N, 10) or show the volume",
+                                    .run = run_simple,
+    .min_args = 0, .max_args = 2};
 const cli_command cli_cmd_reload = {.name = "reload", .args = "",
                                     .help = "reread settings and routines", .run = run_simple,
     .min_args = 0, .max_args = 0};

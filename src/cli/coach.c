@@ -8,10 +8,10 @@
 
 /* Sorted by name, as `coach help` lists them. */
 static const cli_command *const commands[] = {
-    &cli_cmd_check,  &cli_cmd_history, &cli_cmd_list,   &cli_cmd_pause,  &cli_cmd_ping,
-    &cli_cmd_reload, &cli_cmd_remind,  &cli_cmd_render, &cli_cmd_resume, &cli_cmd_say,
-    &cli_cmd_show,   &cli_cmd_skip,    &cli_cmd_start,  &cli_cmd_status, &cli_cmd_stop,
-    &cli_cmd_volume, &cli_cmd_watch,
+    &cli_cmd_check,  &cli_cmd_history, &cli_cmd_list,   &cli_cmd_listen, &cli_cmd_pause,
+    &cli_cmd_ping,   &cli_cmd_reload,  &cli_cmd_remind, &cli_cmd_render, &cli_cmd_resume,
+    &cli_cmd_say,    &cli_cmd_show,    &cli_cmd_skip,   &cli_cmd_start,  &cli_cmd_status,
+    &cli_cmd_stop,   &cli_cmd_volume,  &cli_cmd_watch,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

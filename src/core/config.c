@@ -23,6 +23,7 @@ enum {
   SEC_ROUTINES,
   SEC_DAEMON,
   SEC_REMIND,
+  SEC_LISTEN,
   SEC_COUNT
 };
 /* Reader states for the current section besides a SEC_* index. */
@@ -31,7 +32,7 @@ enum {
                            * the header's own message says what to fix */
 
 static const char *const section_names[SEC_COUNT] = {
-    "audio", "pulse", "portaudio", "voice", "routines", "daemon", "remind"};
+    "audio", "pulse", "portaudio", "voice", "routines", "daemon", "remind", "listen"};
 
 typedef enum key_kind {
   KIND_INT,       /* a whole number in [min, max] at `offset` */
@@ -45,6 +46,9 @@ typedef enum key_kind {
   KIND_LOG_LEVEL, /* [daemon] log_level */
   /* [remind] (remind.h) */
   KIND_REMIND_EVERY, KIND_REMIND_HOURS, KIND_REMIND_DAYS, KIND_REMIND_ROUTINE,
+  KIND_BOOL,      /* yes or no, a bool at `offset` */
+  KIND_TEXT,      /* free text of at most `max` - 1 bytes at `offset` */
+  KIND_PATH,      /* "" or a path (expand_path) into `max` bytes at `offset` */
 } key_kind;
 
 typedef struct key_def {
@@ -78,6 +82,13 @@ static const key_def keys[] = {
   {SEC_REMIND, "hours", KIND_REMIND_HOURS, 0, 0, 0},
   {SEC_REMIND, "days", KIND_REMIND_DAYS, 0, 0, 0},
   {SEC_REMIND, "routine", KIND_REMIND_ROUTINE, 0, 0, 0},
+  {SEC_LISTEN, "enabled", KIND_BOOL, offsetof(coach_config, listen_enabled), 0, 0},
+  {SEC_LISTEN, "source", KIND_TEXT, offsetof(coach_config, listen_source), 0, CONFIG_DEVICE_MAX},
+  {SEC_LISTEN, "while_idle", KIND_BOOL, offsetof(coach_config, listen_while_idle), 0, 0},
+  {SEC_LISTEN, "echo_cancelled", KIND_BOOL, offsetof(coach_config, listen_echo_cancelled), 0,
+   0},
+  {SEC_LISTEN, "phrases", KIND_PATH, offsetof(coach_config, listen_phrases), 0, CONFIG_PATH_MAX},
+  {SEC_LISTEN, "model", KIND_PATH, offsetof(coach_config, listen_model), 0, CONFIG_PATH_MAX},
 };
 #define N_KEYS ((int)(sizeof(keys) / sizeof(keys[0])))
 
@@ -424,6 +435,30 @@ static bool set_value(parse_ctx *c, int k, const char *value)
       return false;
     }
     memcpy(cfg->socket, path, strlen(path) + 1); /* fits: checked just above */
+    return true;
+  }
+  case KIND_BOOL: {
+    bool *b = (bool *)(void *)((char *)cfg + keys[k].offset);
+    if(!strcmp(value, "yes") || !strcmp(value, "no")) {
+      *b = value[0] == 'y';
+      return true;
+    }
+    coach_diag_add(c->diag, c->line, "[%s] %s = \"%s\": use yes or no", sec_name(k),
+                   keys[k].name, value);
+    return false;
+  }
+  case KIND_TEXT:
+  case KIND_PATH: {
+    char *dst = (char *)cfg + keys[k].offset;
+    size_t len = (size_t)keys[k].max;
+    if(keys[k].kind == KIND_PATH && *value)
+      return expand_path(c, k, value, dst, len);
+    if(strlen(value) >= len) {
+      coach_diag_add(c->diag, c->line, "[%s] %s is too long (at most %zu bytes)", sec_name(k),
+                     keys[k].name, len - 1);
+      return false;
+    }
+    memcpy(dst, value, strlen(value) + 1);
     return true;
   }
   case KIND_LOG_LEVEL:

@@ -14,6 +14,10 @@
  *              (error|warn|info|debug, info), max_clients (1-64, 64)
  *   [remind]   every (0-2h, 1h), hours (09:00-18:00), days (mon-fri), routine (lunge):
  *              remind.h says what they mean
+ *   [listen]   enabled (yes|no, no), source (input name, "" = the sound server's default),
+ *              while_idle (yes|no, no), echo_cancelled (yes|no, no), phrases (phrase file,
+ *              "" = the user's or the shipped one), model (pocketsphinx model folder, "" =
+ *              Debian's pocketsphinx-en-us)
  * Paths must be absolute or start with "~/". Folders are not checked for existence here: the
  * routine scan reports them, and a folder may appear later (a mount, a new checkout).
  *
@@ -96,6 +100,15 @@ typedef struct coach_config {
 
   /* [remind] */
   remind_settings remind;
+  /* [listen]: coachd hears spoken commands itself (daemon/listen.h) */
+  bool listen_enabled;
+  bool listen_while_idle;                /* also with no session (costs CPU all the time) */
+  bool listen_echo_cancelled;            /* the source has coach's own sound removed (an
+                                            echo canceller): listen while coach speaks too */
+  char listen_source[CONFIG_DEVICE_MAX]; /* a PulseAudio source name; "" = the default */
+  char listen_phrases[CONFIG_PATH_MAX];  /* "" = ~/.config/coach/phrases.conf if there, else
+                                            the shipped config/phrases.conf */
+  char listen_model[CONFIG_PATH_MAX];    /* "" = RECOGNIZER_MODEL_DIR */
 } coach_config;
 
 /* Fills cfg with the built-in defaults (what an empty or missing file gives). */

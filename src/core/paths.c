@@ -134,13 +134,19 @@ coach_rc paths_user_routines(char *buf, size_t len)
   return put(buf, len, "%s/routines", dir);
 }
 
-coach_rc paths_user_config(char *buf, size_t len)
+/* $XDG_CONFIG_HOME/coach/NAME */
+static coach_rc user_config_file(const char *name, char *buf, size_t len)
 {
   char dir[PATHS_MAX];
   coach_rc rc = user_config_dir(dir, sizeof(dir));
   if(rc)
     return rc;
-  return put(buf, len, "%s/coach.ini", dir);
+  return put(buf, len, "%s/%s", dir, name);
+}
+
+coach_rc paths_user_config(char *buf, size_t len)
+{
+  return user_config_file("coach.ini", buf, len);
 }
 
 coach_rc paths_history(char *buf, size_t len)
@@ -155,6 +161,16 @@ coach_rc paths_history(char *buf, size_t len)
 coach_rc paths_default_config(char *buf, size_t len)
 {
   return data_entry("coach.ini", buf, len);
+}
+
+coach_rc paths_user_phrases(char *buf, size_t len)
+{
+  return user_config_file("phrases.conf", buf, len);
+}
+
+coach_rc paths_default_phrases(char *buf, size_t len)
+{
+  return data_entry("phrases.conf", buf, len);
 }
 
 /* NAME beside the running program when there is one, else the installed path. */

@@ -50,6 +50,10 @@ coach_rc paths_user_config(char *buf, size_t len);
 coach_rc paths_default_config(char *buf, size_t len);
 /* $XDG_STATE_HOME/coach/history, else ~/.local/state/coach/history (need not exist). */
 coach_rc paths_history(char *buf, size_t len);
+/* The phrases coachd listens for (phrases.h): $XDG_CONFIG_HOME/coach/phrases.conf, and the
+ * shipped DATA/phrases.conf, else DATA/config/phrases.conf (neither need exist). */
+coach_rc paths_user_phrases(char *buf, size_t len);
+coach_rc paths_default_phrases(char *buf, size_t len);
 /* The module holding coach's offline commands (render, show, check, ...): coach-offline.so beside
  * the running program when there is one (a build tree), else the installed
  * LIBDIR/coach/coach-offline.so (need not exist). */

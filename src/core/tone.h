@@ -38,9 +38,16 @@ typedef enum tone_kind {
   TONE_CHIME,       /* transitions, opening and closing */
   TONE_CHIME_START, /* a hold begins */
   TONE_CHIME_END,   /* a hold ends */
+  TONE_ACK,         /* a spoken command was heard (listen.h): two quick rising notes */
 } tone_kind;
 
-/* How long a chime of this kind sounds, in frames at rate (breath tones last their phase). */
+/* The acknowledgement (TONE_ACK): two short soft notes a fifth apart, rising (659 then
+ * 988 Hz, 70 ms each, 40 ms apart): brighter and much shorter than any chime, and unlike the
+ * breath glides, so it can only mean "heard you"; short, so the listener is deaf (half
+ * duplex) for as little as possible. Peak TONE_ACK_PEAK. */
+#define TONE_ACK_PEAK 0.16f
+
+/* How long a chime (or TONE_ACK) sounds, in frames at rate (breath tones last their phase). */
 int64_t tone_chime_frames(tone_kind kind, int rate);
 
 /* Adds gain * the sound into out[0..n): the frames [offset, offset + n) of a tone of kind

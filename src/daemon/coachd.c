@@ -28,6 +28,7 @@
 #include "log.h"
 #include "paths.h"
 #include "sdnotify.h"
+#include "voice_control.h"
 
 static void usage(FILE *to)
 {
@@ -101,6 +102,7 @@ void daemon_reload(daemon_ctx *d, server_client *c)
     report_routine(&rr, &diag, true);
   }
   load_routines(d, &rr);
+  voice_control_configure(d); /* new phrases, routines or [listen] settings */
   server_notify(d->srv, PROTOCOL_EVENT_DATABASE | PROTOCOL_EVENT_OPTIONS);
 }
 
@@ -179,12 +181,13 @@ static bool handle_signals(daemon_ctx *d, int sfd)
 
 static int run(daemon_ctx *d, int sfd, int wake)
 {
-  struct pollfd fds[2 + SERVER_POLLFDS_MAX];
+  struct pollfd fds[3 + SERVER_POLLFDS_MAX];
   for(;;) {
     fds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
     fds[1] = (struct pollfd){.fd = wake, .events = POLLIN};
-    int n = server_pollfds(d->srv, fds + 2, SERVER_POLLFDS_MAX);
-    int r = poll(fds, (nfds_t)(2 + n), server_timeout_ms(d->srv));
+    fds[2] = (struct pollfd){.fd = voice_control_fd(d), .events = POLLIN}; /* -1: ignored */
+    int n = server_pollfds(d->srv, fds + 3, SERVER_POLLFDS_MAX);
+    int r = poll(fds, (nfds_t)(3 + n), server_timeout_ms(d->srv));
     if(r < 0 && errno != EINTR) {
       log_msg(LVL_ERROR, "poll: %s", strerror(errno));
       return 1;
@@ -198,12 +201,16 @@ static int run(daemon_ctx *d, int sfd, int wake)
       unsigned events = player_dispatch(d->player);
       if(events)
         server_notify(d->srv, events);
-      if(events & PROTOCOL_EVENT_PLAYER)
+      if(events & PROTOCOL_EVENT_PLAYER) {
         tell_service_manager(d);
+        voice_control_follow(d);
+      }
     }
+    if(r > 0 && (fds[2].revents & POLLIN))
+      voice_control_dispatch(d);
     if(r < 0)
       continue;
-    server_dispatch(d->srv, fds + 2, n);
+    server_dispatch(d->srv, fds + 3, n);
   }
 }
 
@@ -277,10 +284,12 @@ int main(int argc, char **argv)
     return 1;
   }
 
+  voice_control_configure(&d);
   sdnotify_ready();
   tell_service_manager(&d);
   int status = run(&d, sfd, wake);
   sdnotify_stopping();
+  voice_control_shutdown(&d); /* before the player: the listener asks it questions */
   player_free(d.player); /* fades out a playing session */
   server_close(d.srv);   /* removes the socket file */
   library_free(&d.lib);

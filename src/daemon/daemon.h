@@ -24,6 +24,9 @@ typedef struct daemon_ctx {
   int volume;
   time_t remind_since; /* coachd's start, then the last reminder said (cmd_remind.c) */
   char remind_text[256]; /* the reminder being said, for the log once it was */
+  /* hands-free control (voice_control.h) */
+  bool listen_on;           /* `coach listen on`, or [listen] enabled with what it needs */
+  struct listener *listener; /* running while listen_on and a session plays */
 } daemon_ctx;
 
 /* The command table, sorted by name, for server_config. */

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,8 @@ struct player {
   bool quit;
   unsigned events;
   published pub;
+  _Atomic bool mic_ok; /* player_mic_should_listen(), as of the last publish */
+  _Atomic int volume_now; /* player_volume_gain()'s, as the engine last set it */
 
   /* Shared, never freed before the threads stop. */
   feed *feed;
@@ -221,9 +224,48 @@ static int64_t heard_tl(const player *p)
   return tl;
 }
 
+/* Whether the listener may listen: no spoken line (cue or `say` overlay) or chime sounds
+ * within [heard - PLAYER_MIC_AFTER_MS, heard + PLAYER_MIC_BEFORE_MS + a tick) (the tick:
+ * this is worked out only as often as the engine ticks). Cues are sorted by start and none is
+ * longer than longest_cue, so the search starts where one could still sound. */
+static bool mic_may_listen(const player *p)
+{
+  if(!p->active || p->paused || p->lost || !p->sc)
+    return true;
+  const timeline *t = p->sc->timeline;
+  int64_t pos = heard_tl(p);
+  int64_t from = pos - timeline_ms_to_frames(PLAYER_MIC_AFTER_MS, t->rate);
+  int64_t to = pos + timeline_ms_to_frames(PLAYER_MIC_BEFORE_MS + PLAYER_TICK_MS, t->rate);
+  /* A chime of its own (a session's start, the sound coming back), and its echo. */
+  if(p->intro && feed_heard_pos(p->feed) < p->intro_at + (uint64_t)p->intro_cue.frames +
+                                               (uint64_t)(pos - from))
+    return false;
+  size_t lo = 0, hi = t->n_cues;
+  while(lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if(t->cues[mid].start < from - t->longest_cue)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for(size_t i = lo; i < t->n_cues && t->cues[i].start < to; i++) {
+    const cue *c = &t->cues[i];
+    if(c->kind != CUE_BREATH_IN && c->kind != CUE_BREATH_OUT && c->start + c->frames > from)
+      return false;
+  }
+  for(size_t i = 0; i < p->n_overlays; i++) {
+    const mixer_overlay *o = &p->overlays[i];
+    if(o->start < to && o->start + p->sc->clips.items[o->clip].frames > from)
+      return false;
+  }
+  return true;
+}
+
 /* Publishes what status shows. Called after every change and every tick. */
 static void publish(player *p)
 {
+  atomic_store_explicit(&p->mic_ok, mic_may_listen(p), memory_order_relaxed);
+  atomic_store_explicit(&p->volume_now, p->volume, memory_order_relaxed);
   published pub;
   memset(&pub, 0, sizeof(pub));
   player_status *st = &pub.st;
@@ -1133,6 +1175,8 @@ coach_rc player_new(const player_options *opt, int wake_fd, player **out, char *
   if(p->opt.give_up_ms <= 0)
     p->opt.give_up_ms = PLAYER_GIVE_UP_MS_DEFAULT;
   p->volume = opt->volume;
+  atomic_init(&p->volume_now, opt->volume);
+  atomic_init(&p->mic_ok, true);
   p->wake_fd = wake_fd;
   p->wait_step = -1;
   p->intro_cue = (cue){.start = 0, .kind = CUE_CHIME, .clip = -1,
@@ -1296,6 +1340,16 @@ unsigned player_dispatch(player *p)
     a = next;
   }
   return events;
+}
+
+float player_volume_gain(player *p)
+{
+  return volume_gain(atomic_load_explicit(&p->volume_now, memory_order_relaxed));
+}
+
+bool player_mic_should_listen(player *p)
+{
+  return atomic_load_explicit(&p->mic_ok, memory_order_relaxed);
 }
 
 const char *player_state_name(player_state s)

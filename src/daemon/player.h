@@ -162,6 +162,18 @@ void player_get_status(player *p, player_status *st);
  * bits that happened since the last call. */
 unsigned player_dispatch(player *p);
 
+/* Half duplex for coachd's listener (listen.h): false while coach's own voice or a chime
+ * sounds at the play position or sounded less than PLAYER_MIC_AFTER_MS ago (the room's echo,
+ * the device's latency), or begins within PLAYER_MIC_BEFORE_MS; true during breathing tones,
+ * silent holds, a pause, a wait, and with no session. Any thread: it reads what the engine
+ * publishes at each tick and never waits for it. */
+#define PLAYER_MIC_AFTER_MS 500
+#define PLAYER_MIC_BEFORE_MS 200
+bool player_mic_should_listen(player *p);
+
+/* The gain coach's volume gives a sound (a cue of the listener's own). Any thread. */
+float player_volume_gain(player *p);
+
 const char *player_state_name(player_state s);
 
 #endif

@@ -44,6 +44,10 @@ struct server_client {
   bool dead;              /* to be freed by reap(); nothing more is done with it */
 
   bool deferred;      /* its command's reply comes later (server_defer) */
+  /* A client without a connection (server_run_local): its reply goes to local_fn. */
+  bool local;
+  server_local_fn local_fn;
+  void *local_ctx;
   const char *deferred_cmd;
 
   bool idle;          /* parked in `idle` */
@@ -157,8 +161,26 @@ static bool out_str(server_client *c, const char *s)
 
 /* Sends what the kernel takes now, never blocking. A running command's output is held back
  * until the handler returns, so that an overflowing reply can still be replaced whole. */
+/* A local client's reply, once complete, goes to its function; then the client is done. */
+static void local_deliver(server_client *c)
+{
+  char reply[1024];
+  size_t n = pending(c);
+  while(n && c->out[c->out_off + n - 1] == '\n')
+    n--;
+  snprintf(reply, sizeof(reply), "%.*s", (int)n, n ? c->out + c->out_off : "");
+  c->out_off = c->out_len = 0;
+  c->dead = true;
+  c->local_fn(c->local_ctx, reply);
+}
+
 static void out_flush(server_client *c)
 {
+  if(c->local) {
+    if(!c->dead && !c->in_command && !c->deferred && pending(c) > 0)
+      local_deliver(c);
+    return;
+  }
   while(!c->dead && !c->in_command && pending(c) > 0) {
     ssize_t n = send(c->fd, c->out + c->out_off, pending(c), MSG_NOSIGNAL | MSG_DONTWAIT);
     if(n < 0) {
@@ -645,6 +667,42 @@ static void accept_clients(server *s)
   }
 }
 
+/* ---------------------------------------------------------------- local commands */
+
+coach_rc server_run_local(server *s, const char *line, server_local_fn fn, void *ctx)
+{
+  char text[SERVER_LINE_MAX];
+  size_t n = strlen(line);
+  server_client *c;
+  if(n >= sizeof(text)) {
+    fn(ctx, "ACK [8] {} line too long");
+    return COACH_E_LIMIT;
+  }
+  if(s->n_clients >= SERVER_MAX_CLIENTS || !(c = calloc(1, sizeof(*c)))) {
+    fn(ctx, "ACK [7] {} too many clients");
+    return COACH_E_LIMIT;
+  }
+  memcpy(text, line, n + 1);
+  c->srv = s;
+  c->fd = -1;
+  c->local = true;
+  c->local_fn = fn;
+  c->local_ctx = ctx;
+  c->id = ++s->next_id;
+  c->last_active_ms = clock_ms_now();
+  s->clients[s->n_clients++] = c;
+  s->depth++;
+  handle_line(c, text, n);
+  if(c->idle) { /* parked in `idle`: nobody would ever read the answer */
+    c->idle = false;
+    send_ack(c, PROTOCOL_ACK_STATE, "idle", "idle is for connections");
+  }
+  out_flush(c); /* answered now, or later once a deferred reply is finished */
+  s->depth--;
+  reap(s);
+  return COACH_OK;
+}
+
 /* ---------------------------------------------------------------- deferred replies */
 
 server_ticket server_defer(server_client *c)
@@ -729,7 +787,7 @@ int server_pollfds(server *s, struct pollfd *fds, int max)
   for(int i = 0; i < s->n_clients && n < max; i++) {
     server_client *c = s->clients[i];
     short ev = 0;
-    if(c->dead)
+    if(c->dead || c->local)
       continue;
     if(pending(c) > 0)
       ev = POLLOUT;

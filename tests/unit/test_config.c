@@ -205,7 +205,7 @@ static void test_shipped_file(void)
 static void test_bad_files(void)
 {
   expect_bad("unknown_section.ini", COACH_E_INVALID, 4,
-             "unknown section [audoi] (known: audio, pulse, portaudio, voice, routines, daemon, remind)");
+             "unknown section [audoi] (known: audio, pulse, portaudio, voice, routines, daemon, remind, listen)");
   expect_bad("unknown_key.ini", COACH_E_INVALID, 3,
              "unknown key \"volme\" in [audio] (known: output, volume, give_up_after)");
   expect_bad("volume_high.ini", COACH_E_INVALID, 2,
