@@ -138,6 +138,40 @@ static void chime_add(const chime *c, int64_t length, int rate, int64_t offset, 
   }
 }
 
+/* The marker: two notes, each a sine with a little second harmonic under a raised-cosine
+ * rise (20 ms) and fall (to the note's end), a short rest between them. Peak about
+ * MARKER_PEAK: between the breath tones and the chimes. */
+#define MARKER_PEAK 0.12
+#define MARKER_NOTE_S 0.32
+#define MARKER_GAP_S 0.08
+#define MARKER_RISE_S 0.02
+
+int64_t tone_marker_frames(int rate)
+{
+  return (int64_t)((2 * MARKER_NOTE_S + MARKER_GAP_S + 0.08) * rate);
+}
+
+static void marker_add(int64_t length, int rate, int64_t offset, float *out, size_t n,
+                       float gain)
+{
+  static const double note_hz[2] = {329.63, 261.63};
+  int64_t note = (int64_t)(MARKER_NOTE_S * rate), gap = (int64_t)(MARKER_GAP_S * rate);
+  for(size_t j = 0; j < n; j++) {
+    int64_t i = offset + (int64_t)j;
+    if(i < 0 || i >= length)
+      continue;
+    int which = i < note + gap ? 0 : 1;
+    int64_t k = i - which * (note + gap);
+    if(k >= note)
+      continue;
+    double t = (double)k / rate;
+    double env = raised_cosine(t / MARKER_RISE_S) *
+                 raised_cosine((double)(note - 1 - k) / (double)(note - 1) * 2.0);
+    double ph = TWO_PI * note_hz[which] * t;
+    out[j] += (float)(gain * MARKER_PEAK * env * (sin(ph) + 0.2 * sin(2.0 * ph)) / 1.2);
+  }
+}
+
 void tone_add(tone_kind kind, int64_t length, int rate, int64_t offset, float *out, size_t n,
               float gain)
 {
@@ -146,6 +180,7 @@ void tone_add(tone_kind kind, int64_t length, int rate, int64_t offset, float *o
   switch(kind) {
   case TONE_BREATH_IN: glide_add(&breath_in, length, rate, offset, out, n, gain); break;
   case TONE_BREATH_OUT: glide_add(&breath_out, length, rate, offset, out, n, gain); break;
+  case TONE_MARKER: marker_add(length, rate, offset, out, n, gain); break;
   default: chime_add(chime_of(kind), length, rate, offset, out, n, gain); break;
   }
 }
