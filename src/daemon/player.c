@@ -78,7 +78,6 @@ struct player {
   char last_error[512];
   int volume;
   int64_t next_frame;   /* timeline frame the next mixed block starts at */
-  int64_t resident_from, resident_to; /* the span whose lines are resident */
   uint64_t written;     /* frames written into the ring since it was opened */
   uint64_t base_ring;   /* ring position ... */
   int64_t base_tl;      /* ... that plays this timeline frame (moved by skip) */
@@ -282,35 +281,10 @@ static void produce(player *p)
   }
 }
 
-static int64_t speech_window(void)
-{
-  return timeline_ms_to_frames(PLAYER_SPEECH_WINDOW_S * 1000, SCORE_RATE);
-}
-
-/* Keeps the lines heard within PLAYER_SPEECH_WINDOW_S of `from` resident, speaking again
- * those that were let go, and lets go of the others. Does nothing while `from` lies in the
- * resident span with PLAYER_REFILL_S to spare: a tick moving on, or a skip within the span. */
-static void keep_speech_resident(player *p, int64_t from)
-{
-  int64_t margin = timeline_ms_to_frames(PLAYER_REFILL_S * 1000, SCORE_RATE);
-  if(!p->sc || (from >= p->resident_from && from + margin < p->resident_to))
-    return;
-  char why[512] = "";
-  int64_t to = from + speech_window();
-  score_release(p->sc, from, to);
-  coach_rc rc = score_fill(&p->spk, p->sc, from, to, why, sizeof(why));
-  speech_worker_rest(p->sw);
-  if(rc) /* the line stays silent; the session goes on */
-    log_msg(LVL_ERROR, "%s", why[0] ? why : coach_rc_str(rc));
-  p->resident_from = from;
-  p->resident_to = to;
-}
-
 static void tick(player *p)
 {
   if(!p->ao)
     return;
-  keep_speech_resident(p, p->next_frame);
   produce(p);
   if(p->end_marked && audio_out_drained(p->ao)) {
     log_msg(LVL_INFO, "session %s finished", p->routine_name[0] ? p->routine_name : "(say)");
@@ -393,8 +367,7 @@ static coach_rc do_start(player *p, request *rq)
 
   voice_settings voice = p->opt.voice;
   score *sc = NULL;
-  rc = score_build_window(&p->spk, &voice, rq->routine, rq->length_ms, speech_window(), &sc,
-                          rq->why, sizeof(rq->why));
+  rc = score_build(&p->spk, &voice, rq->routine, rq->length_ms, &sc, rq->why, sizeof(rq->why));
   if(rc) {
     close_session(p, PLAYER_STOPPED, NULL);
     snprintf(p->last_error, sizeof(p->last_error), "%s", rq->why);
@@ -412,10 +385,9 @@ static coach_rc do_start(player *p, request *rq)
     return COACH_E_NOMEM;
   }
   p->sc = sc;
-  p->resident_from = 0;
-  p->resident_to = speech_window();
   p->state = PLAYER_PLAYING;
-  p->last_error[0] = '\0';
+  /* Lines that could not be spoken (logged by log_line_failed) play as a marker tone. */
+  snprintf(p->last_error, sizeof(p->last_error), "%s", sc->speech_error);
   snprintf(p->routine_name, sizeof(p->routine_name), "%s", rq->routine->name);
   produce(p);
   log_msg(LVL_INFO, "playing %s (%.0f s) on %s", p->routine_name,
@@ -439,6 +411,7 @@ static coach_rc say_alone(player *p, request *rq)
     return fail(rq->why, sizeof(rq->why), COACH_E_NOMEM, "out of memory");
   }
   sc->timeline = t;
+  sc->clips.mix_rate = SCORE_RATE;
   int id;
   coach_rc rc = speech_worker_set_voice(p->sw, &p->opt.voice, rq->why, sizeof(rq->why));
   if(!rc)
@@ -519,7 +492,6 @@ static coach_rc do_skip(player *p, request *rq)
     return COACH_OK;
   }
   int64_t target = t->steps[step + 1].start;
-  keep_speech_resident(p, target); /* before the jump, while the old position still plays */
   p->flush_ticket = audio_out_flush(p->ao);
   p->flushing = true;
   p->base_ring = p->written;
@@ -619,14 +591,21 @@ static void log_speech_worker(void *ctx, bool trouble, const char *message)
   log_msg(trouble ? LVL_WARN : LVL_DEBUG, "%s", message);
 }
 
+static void log_line_failed(void *ctx, const char *text, const char *why)
+{
+  (void)ctx;
+  log_msg(LVL_ERROR, "could not speak \"%.60s%s\": %s; a marker tone plays in its place", text,
+          strlen(text) > 60 ? "..." : "", why);
+}
+
 /* Opens the speech worker (its program, found by paths_speech_worker(), then held open for
  * the life of coachd) with the daemon's voice. *voice_failed: it ran, and refused the voice. */
 static coach_rc open_speech(player *p, bool *voice_failed, char *why, size_t why_len)
 {
   speech_worker *sw = NULL;
   *voice_failed = false;
-  coach_rc rc = speech_worker_open(NULL, p->voices_dir[0] ? p->voices_dir : NULL, SCORE_RATE,
-                                   &sw, why, why_len);
+  coach_rc rc = speech_worker_open(NULL, p->voices_dir[0] ? p->voices_dir : NULL, &sw, why,
+                                   why_len);
   if(rc)
     return rc;
   speech_worker_set_log(sw, log_speech_worker, NULL);
@@ -640,6 +619,7 @@ static coach_rc open_speech(player *p, bool *voice_failed, char *why, size_t why
   speech_worker_rest(sw); /* it could start and speak: enough until a line is needed */
   p->sw = sw;
   p->spk = speaker_worker(sw);
+  p->spk.line_failed = log_line_failed;
   return COACH_OK;
 }
 

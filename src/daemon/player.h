@@ -39,11 +39,6 @@
 #define PLAYER_AHEAD_MS 400             /* how far mixing runs ahead of the play position */
 #define PLAYER_TICK_MS 100              /* engine wake-ups while a session plays */
 #define PLAYER_SAY_MAX 4000             /* bytes of a `say` line */
-/* A session keeps the audio of the lines heard in the next 30 s only (at most 2.9 MB, where
- * rest 10m's 112 s of speech took 10.5 MB) and speaks the later ones again 10 s before they
- * are due: eSpeak NG takes ~1 ms per second of speech, the worker ~15 ms to start. */
-#define PLAYER_SPEECH_WINDOW_S 30
-#define PLAYER_REFILL_S 10
 
 typedef struct player player;
 
