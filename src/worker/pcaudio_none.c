@@ -3,13 +3,14 @@
  *
  * eSpeak NG plays through pcaudio only in its playback modes; coach-speech initialises it
  * with AUDIO_OUTPUT_SYNCHRONOUS and takes the samples itself. Debian's eSpeak NG 1.51 still
- * creates a device at initialisation, whatever the mode (PLATFORM.md): the real libpcaudio
- * then connects to the user's sound server and opens and closes a test stream there, at
- * every worker start, and maps libpulse, libasound, libsndfile with its codecs, X11, systemd
- * and more (~3.3 MB resident) into every worker. Here creating a device fails, as pcaudio
- * does without a sound server; eSpeak NG then keeps no device and, in this mode, never asks
- * for one again. Should a later eSpeak NG call the rest anyway, every call that would play
- * fails.
+ * creates a device at initialisation, whatever the mode (seen with strace: each start of a
+ * worker linked with the shared library connects to the sound server): the real libpcaudio
+ * then connects to the user's sound server at every worker start, and maps libpulse,
+ * libasound, libsndfile with its codecs, X11, systemd and more (~4 MB resident) into every
+ * worker. Here creating a device fails, as pcaudio does without a sound server; eSpeak NG
+ * then keeps no device and, in this mode, never asks for one again. Should a later eSpeak NG
+ * call the rest anyway, every call that would play fails. Why this is kept: CMakeLists.txt,
+ * beside the link.
  *
  * The prototypes are pcaudio 1.x's (pcaudiolib/audio.h, not installed with the runtime
  * library); the format is an enum there, an int here, which the C ABI passes alike.
