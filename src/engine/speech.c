@@ -34,8 +34,9 @@
 #include <sndfile.h>
 
 /* eSpeak's synchronous callback delivers about this much audio per call. Small enough that a
- * stop request is seen within a fraction of a millisecond of synthesis work (1300x real time,
- * PLATFORM.md), large enough that the per-call cost does not matter. */
+ * stop request is seen within a fraction of a millisecond of synthesis work (eSpeak NG makes
+ * speech several hundred times faster than real time: test_speech prints it), large enough
+ * that the per-call cost does not matter. */
 #define SPEECH_ESPEAK_BUFFER_MS 100
 
 /* Longest clip accepted, from eSpeak or from a file: bounds memory (10 min of eSpeak NG's
@@ -146,7 +147,7 @@ static bool voice_name_ok(const char *name)
 /* ---- eSpeak ------------------------------------------------------------------------- */
 
 /* Runs on the owner thread, inside espeak_Synth(). Returning 1 makes eSpeak abandon the
- * utterance: the reliable way to stop (PLATFORM.md). */
+ * utterance ("1=abort synthesis", speak_lib.h): the way to stop in synchronous mode. */
 static int synth_callback(short *wav, int numsamples, espeak_EVENT *events)
 {
   speech *s = events ? events->user_data : NULL;
@@ -188,7 +189,7 @@ static int synth_callback(short *wav, int numsamples, espeak_EVENT *events)
  *
  * espeak_SetVoiceByFile() copies the path into a 60-byte buffer, lower-cases it and cuts it at
  * '+' (a variant suffix) before fopen(), so "/home/Ann/coach/voices/calm" or any path longer
- * than 59 bytes silently fails (PLATFORM.md; espeak-ng 1.51 voices.c). Instead of copying the
+ * than 59 bytes silently fails (espeak-ng 1.51 voices.c). Instead of copying the
  * file to a short lower-case temporary path (a private directory to create, clean up and keep
  * safe), we open the file ourselves and hand eSpeak "/proc/self/fd/N": always short, lower
  * case, free of '+', and it names exactly the file we opened, whatever its real path. eSpeak

@@ -2,7 +2,7 @@
  * parent down: speech-dispatcher's output-module design.
  *
  * eSpeak NG 1.51 aborts the whole process on some texts ("s'" repeated 220 times: "buffer
- * overflow detected", PLATFORM.md), and nothing in-process can catch that. coachd speaks text
+ * overflow detected"; tests/daemon/test_crash_text.sh), and nothing in-process can catch that. coachd speaks text
  * from clients and from users' routines, so it never calls eSpeak itself: a small program of
  * its own, coach-speech (src/worker/), owns eSpeak NG and talks to this proxy over a
  * socketpair (the wire format is speech_wire.h). The worker is single-threaded and serves one
@@ -113,8 +113,8 @@ const char *speech_worker_last_error(const speech_worker *w);
 pid_t speech_worker_pid(const speech_worker *w);
 
 /* Ends the running worker, if one runs, the way speech_worker_close() does, but keeps w:
- * the next request starts a new worker with the voice in effect (~5 ms; PLATFORM.md has
- * start-up cost). For a caller that speaks in bursts and would rather not keep a process of
+ * the next request starts a new worker with the voice in effect (5-10 ms; CMakeLists.txt has
+ * the measurements, beside the worker's link). For a caller that speaks in bursts and would rather not keep a process of
  * a few MB resident in between: coachd rests its worker once a session's speech is ready. */
 void speech_worker_rest(speech_worker *w);
 
