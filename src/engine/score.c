@@ -121,6 +121,13 @@ static coach_rc speak_into_score(void *ctx, const char *text, int *clip_id, int6
 voice_settings voice_merge(const voice_settings *base, const voice_settings *top)
 {
   voice_settings v = *base;
+  if(top->engine != VOICE_ENGINE_UNSET) {
+    /* A voice name belongs to its engine: choosing another engine without naming a voice
+     * gives that engine's default voice, not the base's name (an eSpeak NG voice to flite). */
+    if(top->engine != v.engine && !top->name[0])
+      v.name[0] = '\0';
+    v.engine = top->engine;
+  }
   if(top->name[0])
     snprintf(v.name, sizeof(v.name), "%s", top->name);
   if(top->rate >= 0)

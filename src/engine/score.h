@@ -76,7 +76,8 @@ coach_rc score_add_line(const speaker *sp, score *s, const char *text, int *clip
 
 void score_free(score *s);
 
-/* Field-by-field merge: anything set in top (name non-empty, numbers >= 0) wins. */
+/* Field-by-field merge: anything set in top (name non-empty, numbers >= 0, an engine) wins;
+ * top's engine, when another than base's, comes without base's voice name. */
 voice_settings voice_merge(const voice_settings *base, const voice_settings *top);
 
 #endif

@@ -15,6 +15,7 @@
  */
 #include "speech.h"
 #include "clip.h"
+#include "speech_flite.h"
 #include "utf8.h"
 
 #include <dlfcn.h>
@@ -70,6 +71,7 @@ struct speech {
 
   voice_settings voice; /* the voice in effect (defaults resolved); valid when has_voice */
   bool has_voice;
+  flite_voice *flite;   /* the voice in effect when voice.engine is flite */
 
   char err[SPEECH_ERR_MAX]; /* why the last speech_synth() failed */
 };
@@ -289,8 +291,10 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
     coach_why(why, why_len, "voice name is not terminated");
     return COACH_E_INVALID;
   }
+  want.engine = v && v->engine != VOICE_ENGINE_UNSET ? v->engine : VOICE_ENGINE_ESPEAK;
+  bool flite = want.engine == VOICE_ENGINE_FLITE;
   snprintf(want.name, sizeof(want.name), "%s",
-           v && v->name[0] ? v->name : SPEECH_DEFAULT_VOICE);
+           v && v->name[0] ? v->name : flite ? FLITE_DEFAULT_VOICE : SPEECH_DEFAULT_VOICE);
   want.rate = v && v->rate >= 0 ? v->rate : SPEECH_DEFAULT_RATE;
   want.pitch = v && v->pitch >= 0 ? v->pitch : SPEECH_DEFAULT_PITCH;
   want.volume = v && v->volume >= 0 ? v->volume : SPEECH_DEFAULT_VOLUME;
@@ -309,6 +313,17 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
     return COACH_E_INVALID;
   }
 
+  if(flite) {
+    flite_voice *fv = NULL;
+    coach_rc rc = flite_voice_get(want.name, &fv, why, why_len);
+    if(rc)
+      return rc;
+    flite_voice_set(fv, want.rate, want.pitch);
+    s->flite = fv;
+    s->voice = want;
+    s->has_voice = true;
+    return COACH_OK;
+  }
   if(!voice_name_ok(want.name)) {
     coach_why(why, why_len,
             "unknown voice \"%s\": a voice name has letters, digits and - _ + . / only "
@@ -320,7 +335,8 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
     /* A failed load may have half-replaced eSpeak's voice (a voice file whose language has no
      * dictionary deletes the old translator first): put the previous one back in full. */
     bool dummy;
-    if(s->has_voice && !apply_voice(s, &s->voice, &dummy))
+    if(s->has_voice && s->voice.engine == VOICE_ENGINE_ESPEAK &&
+       !apply_voice(s, &s->voice, &dummy))
       s->has_voice = false;
     if(was_file)
       coach_why(why, why_len,
@@ -637,7 +653,19 @@ coach_rc speech_synth(speech *s, const char *text, int16_t **samples, int64_t *l
   }
 
   rc = load_recorded(s, text, &buf, &n, &clip_rate);
-  if(rc == COACH_E_NOTFOUND) {
+  if(rc == COACH_E_NOTFOUND && s->voice.engine == VOICE_ENGINE_FLITE) {
+    int16_t *made = NULL;
+    size_t made_n = 0;
+    rc = flite_voice_synth(s->flite, text, &made, &made_n, &clip_rate);
+    if(rc)
+      snprintf(s->err, sizeof(s->err), "%s", rc == COACH_E_NOMEM ? "out of memory"
+                                                                : "flite made no sound");
+    else {
+      clip_in in = {.samples = made, .in16 = true, .n = made_n, .rate = clip_rate};
+      rc = finish_clip(s, in, &pcm, &n);
+    }
+  }
+  else if(rc == COACH_E_NOTFOUND) {
     espeak_ERROR er;
     s->pcm_len = 0;
     s->aborted = false;

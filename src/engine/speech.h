@@ -1,4 +1,5 @@
-/* speech — the one owner of libespeak-ng: text in, a 16-bit clip at the voice's own rate out.
+/* speech — the one owner of the speech engines, eSpeak NG and flite (speech_flite.h): text in,
+ * a 16-bit clip at the voice's own rate out.
  *
  * eSpeak NG keeps all its state in globals and is not thread-safe, so exactly one thread may
  * call speech_open(), speech_set_voice(), speech_synth() and speech_close(): the thread that
@@ -48,10 +49,12 @@ typedef struct speech speech;
  * speech may be open per process at a time (a second open gives COACH_E_STATE). */
 coach_rc speech_open(const char *voices_dir, speech **out, char *why, size_t why_len);
 
-/* Sets the voice for following syntheses. Fields at -1 / "" take the defaults above; v NULL
- * means all defaults. A name that is a file in voices_dir is loaded as an eSpeak NG voice file
- * (whatever the directory's path); other names go to eSpeak ("en-us", "en-us+m3"). Unknown
- * voice: COACH_E_NOTFOUND and the previous voice stays. Out-of-range rate (80..450), pitch
+/* Sets the voice for following syntheses. Fields at -1 / "" / VOICE_ENGINE_UNSET take the
+ * defaults above; v NULL means all defaults. With eSpeak NG (the default engine), a name that
+ * is a file in voices_dir is loaded as an eSpeak NG voice file (whatever the directory's
+ * path); other names go to eSpeak ("en-us", "en-us+m3"). With flite, the name is one of its
+ * voices (speech_flite.h; "" or a language name: slt). Unknown voice: COACH_E_NOTFOUND and
+ * the previous voice stays; flite not installed: COACH_E_SPEECH, the same. Out-of-range rate (80..450), pitch
  * (0..100) or volume (0..200): COACH_E_INVALID. volume scales the normalised level: 100 and
  * above give peaks of SPEECH_PEAK, 50 half of it (louder would eat the mixer's headroom). */
 coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t why_len);

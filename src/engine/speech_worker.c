@@ -612,6 +612,7 @@ coach_rc speech_worker_set_voice(speech_worker *w, const voice_settings *v, char
     want.rate = v->rate;
     want.pitch = v->pitch;
     want.volume = v->volume;
+    want.engine = v->engine;
   }
   char msg[WHY_MAX] = "";
   coach_rc rc = call(w, REQ_VOICE, &want, sizeof(want), NULL, NULL, NULL, msg, sizeof(msg));

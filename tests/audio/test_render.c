@@ -312,6 +312,40 @@ static void check_files(const speaker *sp)
   routine_free(r);
 }
 
+/* A routine that chooses flite: its lines come from flite's default voice (the base voice's
+ * eSpeak NG name does not carry over), at flite's 16 kHz, and mix as any other. */
+static void check_flite_routine(const speaker *sp)
+{
+  static const char ini[] =
+      "[routine]\ntitle = F\nsummary = s\nsteps = a\nengine = flite\nrate = 160\n"
+      "[step a]\ndo = say\ntext = Lie on your back and let your knees fall together.\n";
+  coach_diag d;
+  routine *r = NULL;
+  coach_diag_init(&d, "f.ini");
+  CHECK(routine_load_buffer(ini, sizeof(ini) - 1, "f", "f.ini", &r, &d) == COACH_OK);
+  if(!r)
+    return;
+  CHECK(r->voice.engine == VOICE_ENGINE_FLITE);
+  voice_settings voice = {.name = "calm", .rate = 140, .pitch = 40, .volume = 100,
+                          .engine = VOICE_ENGINE_ESPEAK};
+  char why[512] = "";
+  score *sc = NULL;
+  CHECKF(score_build(sp, &voice, r, 0, &sc, why, sizeof(why)) == COACH_OK, "%s", why);
+  if(sc) {
+    CHECKF(sc->voice.engine == VOICE_ENGINE_FLITE && !sc->voice.name[0] &&
+           sc->voice.rate == 160, "voice \"%s\" engine %d rate %d", sc->voice.name,
+           sc->voice.engine, sc->voice.rate);
+    CHECK(sc->speech_errors == 0 && sc->clips.count == 1 && sc->clips.items[0].rate == 16000);
+    const timeline *t = sc->timeline;
+    float *x = malloc((size_t)t->frames * sizeof(float));
+    CHECK(mixer_render(t, &sc->clips, NULL, 0, 0, x, (size_t)t->frames) == 0);
+    check_speech_and_quiet("flite", t, x);
+    free(x);
+  }
+  score_free(sc);
+  routine_free(r);
+}
+
 int main(void)
 {
   const char *src = getenv("COACH_SOURCE_DIR");
@@ -329,6 +363,7 @@ int main(void)
   check_routine(&spk, "rest", "5m");
   check_routine(&spk, "rest", "15m");
   check_files(&spk);
+  check_flite_routine(&spk);
   speech_close(sp);
   return check_done();
 }

@@ -356,6 +356,57 @@ static void test_basic(speech *s)
   free(x);
 }
 
+/* flite, the second engine: its voices at their own rates, rate and pitch honoured, an
+ * unknown voice refused with the list and the voice before kept, and back to eSpeak NG. */
+static void test_flite(speech *s)
+{
+  const char *text = "Breathe in slowly, and let the breath go all the way out.";
+  voice_settings slt = voice("", 210, -1, -1), kal = voice("kal", -1, -1, -1);
+  voice_settings slow = voice("en-us", 105, -1, -1), low = voice("slt", -1, 20, -1);
+  voice_settings bad = voice("nope", -1, -1, -1);
+  slt.engine = kal.engine = slow.engine = low.engine = bad.engine = VOICE_ENGINE_FLITE;
+  float *x = NULL;
+  int64_t n = 0, n_slow = 0;
+  int rate = 0;
+  char why[256] = "";
+
+  CHECKF(speech_set_voice(s, &slt, why, sizeof(why)) == COACH_OK, "%s", why);
+  CHECKF(synth_f(s, text, &x, &n, &rate) == COACH_OK, "%s", speech_last_error(s));
+  CHECKF(rate == 16000 && n > rate * 2 && n < rate * 6, "%lld samples at %d Hz",
+         (long long)n, rate);
+  double f_slt = x ? median_f0(x, n) * rate / RATE : 0.0; /* median_f0 counts at RATE */
+  CHECK(x && peak_of(x, n) <= SPEECH_PEAK && peak_of(x, n) > 0.45f);
+  free(x);
+  x = NULL;
+  CHECK(speech_set_voice(s, &slow, why, sizeof(why)) == COACH_OK); /* a language: slt */
+  CHECK(synth_f(s, text, &x, &n_slow, &rate) == COACH_OK && rate == 16000);
+  free(x);
+  x = NULL;
+  printf("flite: slt %.2f s at 210 words a minute (its own pace), %.2f s at 105, F0 %.0f Hz\n",
+         (double)n / 16000, (double)n_slow / 16000, f_slt);
+  CHECKF(n_slow > n * 17 / 10, "rate 105: %lld samples, rate 210 %lld", (long long)n_slow,
+         (long long)n);
+  CHECK(speech_set_voice(s, &low, why, sizeof(why)) == COACH_OK);
+  CHECK(synth_f(s, text, &x, &n, &rate) == COACH_OK);
+  double f_low = x ? median_f0(x, n) * rate / RATE : 0.0;
+  CHECKF(f_low < f_slt * 0.9, "pitch 20: F0 %.0f Hz, pitch 40 (the default): %.0f Hz", f_low,
+         f_slt);
+  free(x);
+  x = NULL;
+
+  why[0] = '\0';
+  CHECK(speech_set_voice(s, &bad, why, sizeof(why)) == COACH_E_NOTFOUND);
+  CHECKF(strstr(why, "nope") && strstr(why, "kal, kal16, awb, rms, slt"), "%s", why);
+  CHECK(synth_f(s, "Hold it.", &x, &n, &rate) == COACH_OK && rate == 16000);
+  free(x);
+  x = NULL;
+  CHECK(speech_set_voice(s, &kal, why, sizeof(why)) == COACH_OK);
+  CHECK(synth_f(s, "Hold it.", &x, &n, &rate) == COACH_OK && rate == 8000);
+  free(x);
+  CHECK(speech_set_voice(s, NULL, NULL, 0) == COACH_OK);
+  CHECK(say(s, "Hold it.", NULL) > 0); /* eSpeak NG again, at its own rate */
+}
+
 static void test_timing(speech *s)
 {
   const char *text = "Now slowly lower your arms and breathe out through your nose.";
@@ -535,6 +586,7 @@ int main(void)
   test_errors(s);
   test_voices(s, voices);
   test_stop(s);
+  test_flite(s);
   test_timing(s);
   speech_close(s);
 

@@ -591,6 +591,13 @@ int main(void)
   CHECK(reaped(k.pid));
   free(x);
   free(longest);
+  /* flite through the worker: its voice, at its own rate. */
+  voice_settings slt = {.name = "", .rate = -1, .pitch = -1, .volume = -1,
+                        .engine = VOICE_ENGINE_FLITE};
+  CHECK(speech_worker_set_voice(w, &slt, why, sizeof(why)) == COACH_OK);
+  x = NULL;
+  CHECK(speech_worker_synth(w, "Hold it.", &x, &n, &r) == COACH_OK && r == 16000 && n > 4000);
+  free(x);
   CHECK(speech_worker_set_voice(w, NULL, why, sizeof(why)) == COACH_OK);
 
   /* Through a score, as coachd uses it: a line added, the crash text refused with its reason. */

@@ -81,6 +81,7 @@ static bool is_default(const coach_config *c)
 {
   return c->device[0] == '\0' && c->volume == 80 && c->period_ms == 5 && !strcmp(c->voice.name, "en-us") &&
          c->voice.rate == 140 && c->voice.pitch == 40 && c->voice.volume == 100 &&
+         c->voice.engine == VOICE_ENGINE_ESPEAK &&
          c->user_dir[0] == '\0' && c->n_dirs == 0 && c->socket[0] == '\0' &&
          c->log_level == CONFIG_LOG_INFO && c->max_clients == 64;
 }
@@ -254,6 +255,8 @@ static void test_bad_text(void)
   BAD("rate", "[voice]\nrate = 79\n", 2, "(use 80 to 260)");
   BAD("huge", "[voice]\nrate = 99999999999999999999\n", 2, "out of range");
   BAD("voice", "[voice]\nname = ../../etc/x\n", 2, "is not a voice name");
+  BAD("engine", "[voice]\nengine = festival\n", 2,
+      "[voice] engine = \"festival\" is not a speech engine (write espeak or flite)");
   BAD("clients", "[daemon]\nmax_clients = 0\n", 2, "(use 1 to 64)");
   BAD("tilde", "[routines]\nuser_dir = ~bob/r\n", 2,
                   "only \"~/\" is understood");
@@ -284,6 +287,10 @@ static void test_good_text(void)
   CHECK(is_default(&cfg));
   expect_good_text("bounds", "[audio]\nvolume = 100\n[voice]\nrate = 80\nvolume = 0\n", &cfg);
   CHECK(cfg.volume == 100 && cfg.voice.rate == 80 && cfg.voice.volume == 0);
+  expect_good_text("engine", "[voice]\nengine = flite\n", &cfg);
+  CHECK(cfg.voice.engine == VOICE_ENGINE_FLITE);
+  expect_good_text("engine_default", "[voice]\nengine =\n", &cfg);
+  CHECK(cfg.voice.engine == VOICE_ENGINE_ESPEAK);
   expect_good_text("period", "[audio]\nperiod_ms = 2\n", &cfg);
   CHECK(cfg.period_ms == 2);
   expect_good_text("period_max", "[audio]\nperiod_ms = 50\n", &cfg);
