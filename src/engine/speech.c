@@ -4,7 +4,7 @@
  * Pipeline for one line of text:
  *   recorded clip (libsndfile, floats, mixed down)  or  eSpeak NG (16-bit PCM at its own rate)
  *   -> trim leading/trailing near-silence (10 ms margins)
- *   -> peak-normalise (<= SPEECH_PEAK) -> 16-bit, rounded to nearest.
+ *   -> level by loudness (SPEECH_LOUDNESS, peaks <= SPEECH_PEAK) -> 16-bit, rounded.
  * eSpeak NG's own samples are scaled in the buffer they were collected in, which is then
  * handed to the caller: a line is never copied, and never held as floats. Nothing is
  * resampled here: the mixer hears every clip at its own rate (clip.h).
@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ebur128.h>
 #include <espeak-ng/speak_lib.h>
 #include <sndfile.h>
 
@@ -571,6 +572,31 @@ static float in_at(const clip_in *in, size_t i)
                   : ((const float *)in->samples)[i];
 }
 
+/* The loudness of in's samples [first, first + n), in LUFS (ITU-R BS.1770, libebur128):
+ * gated over 400 ms blocks, as the standard measures a programme; a clip shorter than one
+ * block has none, so it is measured ungated over its whole length (libebur128's window of
+ * that length), which is what its one block would have been. -HUGE_VAL for silence. Not
+ * ebur128_set_max_window(): libebur128 1.2.6 spends seconds in it. Nonzero: out of memory. */
+static int loudness(const clip_in *in, size_t first, size_t n, double *lufs)
+{
+  ebur128_state *st = ebur128_init(1, (unsigned long)in->rate, EBUR128_MODE_I);
+  if(!st)
+    return -1;
+  int e = in->in16
+              ? ebur128_add_frames_short(st, (const short *)in->samples + first, n)
+              : ebur128_add_frames_float(st, (const float *)in->samples + first, n);
+  unsigned long ms = (unsigned long)((uint64_t)n * 1000 / (uint64_t)in->rate);
+  if(!e)
+    e = ms < 400 ? ebur128_loudness_window(st, ms ? ms : 1, lufs)
+                 : ebur128_loudness_global(st, lufs);
+  ebur128_destroy(&st);
+  if(e == EBUR128_ERROR_NOMEM)
+    return -1;
+  if(e)
+    *lufs = -HUGE_VAL;
+  return 0;
+}
+
 /* Trim, normalise, round to 16 bits: the finished clip in *out (malloc'ed, at least one
  * sample) and its length in *length. A 16-bit input is scaled where it lies and becomes *out
  * (that cannot fail); floats go into a new buffer (COACH_E_NOMEM). */
@@ -596,15 +622,23 @@ static coach_rc finish_clip(speech *s, clip_in in, int16_t **out, int64_t *lengt
     in.n = last - first;
   }
 
+  double lufs = -HUGE_VAL;
+  if(in.n && loudness(&in, first, in.n, &lufs))
+    return COACH_E_NOMEM;
   int16_t *pcm = in.in16 ? in.samples : malloc((in.n ? in.n : 1) * sizeof(*pcm));
   if(!pcm)
     return COACH_E_NOMEM;
-  /* Volume scales the normalised level (100 = SPEECH_PEAK); louder than 100 would break the
-   * headroom the mixer counts on, so it stops there. The clamp makes "peak <= limit" hold
-   * exactly despite float rounding in the product. In place, front to back: sample i is read
-   * at first + i >= i, before anything is written there. */
-  float limit = SPEECH_PEAK * (float)(s->voice.volume < 100 ? s->voice.volume : 100) / 100.0f;
-  float gain = peak > 0.0f ? limit / peak : 1.0f;
+  /* To SPEECH_LOUDNESS, unless that would take the peak over SPEECH_PEAK: then to that peak.
+   * Volume scales both (100 = as they are); louder than 100 would break the headroom the
+   * mixer counts on, so it stops there. A clip that the gate leaves nothing of (only very
+   * soft sound) is set by its peak. The clamp makes "peak <= limit" hold exactly despite float
+   * rounding in the product. In place, front to back: sample i is read at first + i >= i,
+   * before anything is written there. */
+  float scale = (float)(s->voice.volume < 100 ? s->voice.volume : 100) / 100.0f;
+  float limit = SPEECH_PEAK * scale;
+  float gain = isfinite(lufs) ? scale * (float)pow(10.0, (SPEECH_LOUDNESS - lufs) / 20.0) : 0.0f;
+  if(peak > 0.0f && (gain <= 0.0f || peak * gain > limit))
+    gain = limit / peak;
   for(size_t i = 0; i < in.n; i++) {
     float v = in_at(&in, first + i) * gain;
     pcm[i] = clip_sample(v > limit ? limit : v < -limit ? -limit : v);

@@ -13,9 +13,14 @@
  * keep their own rate, as spoken ones do (clip.h converts what the mixer should not resample
  * as it mixes).
  *
- * Clips come back peak-normalised to SPEECH_PEAK so that every voice and every recording sits
- * at the same level in the mix, as 16-bit samples at their own rate (clip.h's format, rounded
- * once; eSpeak NG's own samples are scaled in place): no caller holds a line as floats.
+ * Clips come back levelled by loudness (ITU-R BS.1770, libebur128) to SPEECH_LOUDNESS, so
+ * every line, voice and recording sounds equally loud in the mix: levelled by peak, a short
+ * "Two." was 7 dB louder than a long warning (measured over every shipped line: -19.2 to
+ * -26.2 LUFS; now within 0.1 dB of the target, README). A line whose peak would then pass
+ * SPEECH_PEAK is set to that peak instead (none of eSpeak NG's shipped lines: their peaks
+ * at -24 LUFS reach 0.65). They come as 16-bit samples at their own rate (clip.h's format,
+ * rounded once; eSpeak NG's own samples are scaled in place): no caller holds a line as
+ * floats.
  *
  * Known hazard: eSpeak NG 1.51 (Debian) aborts the whole process ("buffer overflow detected")
  * on some texts, e.g. "s'" repeated 220 times. Nothing here can catch that: a process that
@@ -32,7 +37,11 @@
 #include "coach_error.h"
 #include "routine.h" /* voice_settings */
 
-#define SPEECH_PEAK 0.5f
+/* -24 LUFS keeps the median line where peak levelling had it (-24.3), so speech against the
+ * tones is unchanged; SPEECH_PEAK (-3.1 dBFS) leaves the mixer's ceiling (0.95) room for the
+ * tones under speech (at most 0.07) and for peaks between samples when a clip is resampled. */
+#define SPEECH_LOUDNESS (-24.0) /* LUFS */
+#define SPEECH_PEAK 0.7f
 #define SPEECH_TEXT_MAX 4000 /* bytes; longer text is refused with COACH_E_LIMIT */
 
 /* The calm default: used for every field a routine and the config leave unset. */
@@ -56,12 +65,12 @@ coach_rc speech_open(const char *voices_dir, speech **out, char *why, size_t why
  * voices (speech_flite.h; "" or a language name: slt). Unknown voice: COACH_E_NOTFOUND and
  * the previous voice stays; flite not installed: COACH_E_SPEECH, the same. Out-of-range rate (80..450), pitch
  * (0..100) or volume (0..200): COACH_E_INVALID. volume scales the normalised level: 100 and
- * above give peaks of SPEECH_PEAK, 50 half of it (louder would eat the mixer's headroom). */
+ * above give SPEECH_LOUDNESS, 50 half of it, -6 dB (louder would eat the mixer's headroom). */
 coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t why_len);
 
 /* Synthesises text (UTF-8, plain text, no SSML) with the current voice. On success
  * *samples is a malloc'ed mono 16-bit buffer (clip.h's format: the level is sample *
- * CLIP_SCALE, peaks at most SPEECH_PEAK), owned by the caller, *length its samples (leading
+ * CLIP_SCALE: SPEECH_LOUDNESS, peaks at most SPEECH_PEAK), owned by the caller, *length its samples (leading
  * and trailing silence trimmed, 10 ms margins kept) and *rate their rate: the voice's own
  * (eSpeak NG's 22050 Hz) or a recording's. Text that makes no sound gives *length 0 with a
  * (1-sample) buffer still to free. COACH_E_INVALID for empty/blank text or invalid UTF-8,
