@@ -15,6 +15,7 @@
  */
 #include "speech.h"
 #include "clip.h"
+#include "hints.h"
 #include "speech_flite.h"
 #include "utf8.h"
 
@@ -73,6 +74,9 @@ struct speech {
   voice_settings voice; /* the voice in effect (defaults resolved); valid when has_voice */
   bool has_voice;
   flite_voice *flite;   /* the voice in effect when voice.engine is flite */
+  hints hints;          /* the pronunciation hints of the voice's language (hints.h) */
+  char hints_lang[16];  /* that language; "" before any voice */
+  char said[2 * SPEECH_TEXT_MAX + 1]; /* the text as the engine is given it, hints applied */
 
   char err[SPEECH_ERR_MAX]; /* why the last speech_synth() failed */
 };
@@ -274,6 +278,60 @@ static bool apply_voice(speech *s, const voice_settings *v, bool *was_file)
          espeak_SetParameter(espeakVOLUME, 100, 0) == EE_OK;
 }
 
+/* The language of eSpeak NG's current voice, up to its first '-': "en" for en-us and for the
+ * calm voice file ("language en-us"). The list starts with a priority byte. */
+static void espeak_language(char *buf, size_t len)
+{
+  const espeak_VOICE *v = espeak_GetCurrentVoice();
+  const char *l = v && v->languages && v->languages[0] ? v->languages + 1 : "";
+  snprintf(buf, len, "%.*s", (int)strcspn(l, "-"), l);
+}
+
+/* Makes the hints of lang (VOICES_DIR/hints/LANG.txt; none without the file) the ones in use,
+ * reading them when lang changes. A broken file: COACH_E_INVALID, why naming file and line,
+ * and the hints in use stay. */
+static coach_rc use_hints(speech *s, const char *lang, char *why, size_t why_len)
+{
+  if(!strcmp(lang, s->hints_lang))
+    return COACH_OK;
+  hints h = {0};
+  coach_rc rc = COACH_OK;
+  char *path = NULL, *buf = NULL;
+  FILE *f = NULL;
+  if(s->voices_dir && lang[0]) {
+    size_t n = strlen(s->voices_dir) + strlen(lang) + sizeof("/hints/.txt");
+    path = malloc(n);
+    buf = malloc(HINTS_FILE_MAX + 1);
+    if(!path || !buf) {
+      rc = COACH_E_NOMEM;
+      goto done;
+    }
+    snprintf(path, n, "%s/hints/%s.txt", s->voices_dir, lang);
+    f = fopen(path, "re");
+  }
+  if(f) {
+    char msg[200] = "";
+    size_t got = fread(buf, 1, HINTS_FILE_MAX + 1, f);
+    if(got > HINTS_FILE_MAX) {
+      coach_why(why, why_len, "%s: larger than %d bytes", path, HINTS_FILE_MAX);
+      rc = COACH_E_LIMIT;
+    }
+    else if((rc = hints_parse(buf, got, &h, msg, sizeof(msg))))
+      coach_why(why, why_len, "%s:%s", path, msg);
+  }
+  if(!rc) {
+    hints_free(&s->hints);
+    s->hints = h;
+    snprintf(s->hints_lang, sizeof(s->hints_lang), "%s", lang);
+  }
+done:
+  if(f)
+    fclose(f);
+  free(buf);
+  free(path);
+  return rc;
+}
+
 coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t why_len)
 {
   voice_settings want;
@@ -317,6 +375,8 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
   if(flite) {
     flite_voice *fv = NULL;
     coach_rc rc = flite_voice_get(want.name, &fv, why, why_len);
+    if(!rc)
+      rc = use_hints(s, "en", why, why_len); /* US English is all flite speaks */
     if(rc)
       return rc;
     flite_voice_set(fv, want.rate, want.pitch);
@@ -332,13 +392,9 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
             want.name);
     return COACH_E_NOTFOUND;
   }
+  coach_rc rc = COACH_OK;
   if(!apply_voice(s, &want, &was_file)) {
-    /* A failed load may have half-replaced eSpeak's voice (a voice file whose language has no
-     * dictionary deletes the old translator first): put the previous one back in full. */
-    bool dummy;
-    if(s->has_voice && s->voice.engine == VOICE_ENGINE_ESPEAK &&
-       !apply_voice(s, &s->voice, &dummy))
-      s->has_voice = false;
+    rc = COACH_E_NOTFOUND;
     if(was_file)
       coach_why(why, why_len,
               "voice file %s/%s could not be loaded by eSpeak NG (check its language line)",
@@ -348,7 +404,20 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
               "unknown voice \"%s\": neither a voice file in %s nor an eSpeak NG voice "
               "(`espeak-ng --voices` lists them)",
               want.name, s->voices_dir ? s->voices_dir : "the voices directory");
-    return COACH_E_NOTFOUND;
+  }
+  else {
+    char lang[16];
+    espeak_language(lang, sizeof(lang));
+    rc = use_hints(s, lang, why, why_len);
+  }
+  if(rc) {
+    /* A failed load may have half-replaced eSpeak's voice (a voice file whose language has no
+     * dictionary deletes the old translator first): put the previous one back in full. */
+    bool dummy;
+    if(s->has_voice && s->voice.engine == VOICE_ENGINE_ESPEAK &&
+       !apply_voice(s, &s->voice, &dummy))
+      s->has_voice = false;
+    return rc;
   }
   s->voice = want;
   s->has_voice = true;
@@ -419,6 +488,7 @@ void speech_close(speech *s)
   if(!s)
     return;
   /* No espeak_Terminate(): see espeak_rate_once. */
+  hints_free(&s->hints);
   free(s->pcm);
   free(s->voices_dir);
   free(s);
@@ -686,11 +756,15 @@ coach_rc speech_synth(speech *s, const char *text, int16_t **samples, int64_t *l
     return COACH_E_SPEECH;
   }
 
+  /* Hints for the engine; a text they would make too long is said as written. */
+  const char *say = text;
+  if(hints_apply(&s->hints, s->voice.engine, text, s->said, sizeof(s->said)) == COACH_OK)
+    say = s->said;
   rc = load_recorded(s, text, &buf, &n, &clip_rate);
   if(rc == COACH_E_NOTFOUND && s->voice.engine == VOICE_ENGINE_FLITE) {
     int16_t *made = NULL;
     size_t made_n = 0;
-    rc = flite_voice_synth(s->flite, text, &made, &made_n, &clip_rate);
+    rc = flite_voice_synth(s->flite, say, &made, &made_n, &clip_rate);
     if(rc)
       snprintf(s->err, sizeof(s->err), "%s", rc == COACH_E_NOMEM ? "out of memory"
                                                                 : "flite made no sound");
@@ -705,7 +779,7 @@ coach_rc speech_synth(speech *s, const char *text, int16_t **samples, int64_t *l
     s->aborted = false;
     s->cb_error = COACH_OK;
     /* Plain text: no espeakSSML, so '<' and '&' from a routine are just spoken. */
-    er = espeak_Synth(text, len + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, s);
+    er = espeak_Synth(say, strlen(say) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, s);
     rc = COACH_OK;
     if(s->cb_error) {
       snprintf(s->err, sizeof(s->err), "%s",
