@@ -12,11 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <ebur128.h>
 #include <sndfile.h>
 
 #include "check.h"
 #include "clip.h"
+#include "harness/lufs.h"
 #include "speech.h"
 
 #define RATE 22050 /* eSpeak NG's own rate (Debian's 1.51), which its clips keep */
@@ -43,23 +43,6 @@ static double rms_of(const float *x, int64_t n)
   for(int64_t i = 0; i < n; i++)
     acc += (double)x[i] * x[i];
   return n ? sqrt(acc / (double)n) : 0.0;
-}
-
-/* Loudness in LUFS (BS.1770, libebur128), measured as speech.c levels a line: gated, or over
- * its whole length when shorter than one 400 ms block. */
-static double lufs_of(const float *x, int64_t n, int rate)
-{
-  ebur128_state *st = ebur128_init(1, (unsigned long)rate, EBUR128_MODE_I);
-  double l = -HUGE_VAL;
-  if(!st)
-    return l;
-  ebur128_add_frames_float(st, x, (size_t)n);
-  if(n * 1000 < (int64_t)rate * 400)
-    ebur128_loudness_window(st, (unsigned long)(n * 1000 / rate), &l);
-  else
-    ebur128_loudness_global(st, &l);
-  ebur128_destroy(&st);
-  return l;
 }
 
 static int cmp_double(const void *a, const void *b)
