@@ -3,7 +3,7 @@
  * Sections and keys (config/coach.ini documents each one for users; keep both in step):
  *   [audio]    device (output device name, "" = system default), volume (0-100, 80),
  *              period_ms (2-50, 5: device period, CPU against stop/pause latency)
- *   [voice]    name ("en-us"), rate (80-260 words/min, 140), pitch (0-100, 40),
+ *   [voice]    name ("en-us"), rate (80-260 words/min, 160), pitch (0-100, 40),
  *              volume (eSpeak amplitude 0-200, 100), engine (espeak|flite, espeak)
  *   [routines] user_dir (replaces ~/.config/coach/routines), dirs (more folders, separated
  *              by ',' or ':', may continue on indented lines)
@@ -48,7 +48,7 @@
 #define CONFIG_DEFAULT_VOLUME 80
 #define CONFIG_DEFAULT_PERIOD_MS 5
 #define CONFIG_DEFAULT_VOICE "en-us"
-#define CONFIG_DEFAULT_RATE 140
+#define CONFIG_DEFAULT_RATE 160
 #define CONFIG_DEFAULT_PITCH 40
 #define CONFIG_DEFAULT_VOICE_VOLUME 100
 #define CONFIG_DEFAULT_ENGINE VOICE_ENGINE_ESPEAK

@@ -1,12 +1,13 @@
-/* speech — libespeak-ng and recorded clips in, normalised mono 16-bit clips at their own rate
- * out.
+/* speech — eSpeak NG, flite (speech_flite.h) and recorded clips in, levelled mono 16-bit clips
+ * at their own rate out.
  *
  * Pipeline for one line of text:
- *   recorded clip (libsndfile, floats, mixed down)  or  eSpeak NG (16-bit PCM at its own rate)
+ *   recorded clip (libsndfile, floats, mixed down)  or  the text with the voice's language's
+ *   pronunciation hints (hints.h) to eSpeak NG or flite (16-bit PCM at the voice's rate)
  *   -> trim leading/trailing near-silence (10 ms margins)
  *   -> level by loudness (SPEECH_LOUDNESS, peaks <= SPEECH_PEAK) -> 16-bit, rounded.
- * eSpeak NG's own samples are scaled in the buffer they were collected in, which is then
- * handed to the caller: a line is never copied, and never held as floats. Nothing is
+ * An engine's 16-bit samples are scaled in the buffer they were collected in, which is then
+ * handed to the caller: a line is not copied again, and never held as floats. Nothing is
  * resampled here: the mixer hears every clip at its own rate (clip.h).
  *
  * libsndfile is loaded (dlopen) only when a recorded clip is found: in coach-speech, which

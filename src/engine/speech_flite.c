@@ -9,7 +9,7 @@
 
 #include <flite/flite.h>
 
-#include "coach_error.h"
+#include "speech.h" /* SPEECH_DEFAULT_RATE */
 
 /* The flite calls used, found in the voice library's handle (dlsym searches the libraries it
  * needs: libflite, libflite_usenglish, libflite_cmulex). */
@@ -103,7 +103,7 @@ coach_rc flite_voice_get(const char *name, flite_voice **out, char *why, size_t 
 void flite_voice_set(flite_voice *v, int rate, int pitch)
 {
   v->api.feat_set_float(v->voice->features, "duration_stretch",
-                        (float)FLITE_OWN_WPM / (float)(rate > 0 ? rate : FLITE_OWN_WPM));
+                        (float)SPEECH_DEFAULT_RATE / (float)(rate > 0 ? rate : SPEECH_DEFAULT_RATE));
   v->api.feat_set_float(v->voice->features, "f0_shift", (float)pow(2.0, (pitch - 50) / 100.0));
 }
 

@@ -12,10 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <espeak-ng/speak_lib.h>
+
 #include <sndfile.h>
 
 #include "check.h"
 #include "clip.h"
+#include "hints.h"
 #include "harness/lufs.h"
 #include "speech.h"
 
@@ -391,8 +394,9 @@ static void test_basic(speech *s)
 static void test_flite(speech *s)
 {
   const char *text = "Breathe in slowly, and let the breath go all the way out.";
-  voice_settings slt = voice("", 210, -1, -1), kal = voice("kal", -1, -1, -1);
-  voice_settings slow = voice("en-us", 105, -1, -1), low = voice("slt", -1, 20, -1);
+  voice_settings slt = voice("", -1, -1, -1), kal = voice("kal", -1, -1, -1);
+  voice_settings slow = voice("en-us", SPEECH_DEFAULT_RATE / 2, -1, -1);
+  voice_settings low = voice("slt", -1, 20, -1);
   voice_settings bad = voice("nope", -1, -1, -1);
   slt.engine = kal.engine = slow.engine = low.engine = bad.engine = VOICE_ENGINE_FLITE;
   float *x = NULL;
@@ -412,9 +416,9 @@ static void test_flite(speech *s)
   CHECK(synth_f(s, text, &x, &n_slow, &rate) == COACH_OK && rate == 16000);
   free(x);
   x = NULL;
-  printf("flite: slt %.2f s at 210 words a minute (its own pace), %.2f s at 105, F0 %.0f Hz\n",
+  printf("flite: slt %.2f s at its own pace, %.2f s at half of it, F0 %.0f Hz\n",
          (double)n / 16000, (double)n_slow / 16000, f_slt);
-  CHECKF(n_slow > n * 17 / 10, "rate 105: %lld samples, rate 210 %lld", (long long)n_slow,
+  CHECKF(n_slow > n * 17 / 10, "half the rate: %lld samples, its own pace %lld", (long long)n_slow,
          (long long)n);
   CHECK(speech_set_voice(s, &low, why, sizeof(why)) == COACH_OK);
   CHECK(synth_f(s, text, &x, &n, &rate) == COACH_OK);
@@ -435,6 +439,31 @@ static void test_flite(speech *s)
   free(x);
   CHECK(speech_set_voice(s, NULL, NULL, 0) == COACH_OK);
   CHECK(say(s, "Hold it.", NULL) > 0); /* eSpeak NG again, at its own rate */
+}
+
+/* The shipped English hints do what they say for eSpeak NG: "Use a soft ball" is read with
+ * the noun "use" (j'u:s) as written, with the verb (j'u:z) once hinted. */
+static void test_hints(speech *s, const char *voices_dir)
+{
+  char path[1200], why[256] = "", hinted[256];
+  static char buf[HINTS_FILE_MAX];
+  snprintf(path, sizeof(path), "%s/hints/en.txt", voices_dir);
+  FILE *f = fopen(path, "r");
+  size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+  if(f)
+    fclose(f);
+  hints h = {0};
+  CHECKF(hints_parse(buf, n, &h, why, sizeof(why)) == COACH_OK, "%s: %s", path, why);
+  CHECK(speech_set_voice(s, NULL, NULL, 0) == COACH_OK); /* eSpeak NG, en-us */
+  const char *text = "Use a soft ball.";
+  CHECK(hints_apply(&h, VOICE_ENGINE_ESPEAK, text, hinted, sizeof(hinted)) == COACH_OK);
+  const void *p = text;
+  const char *as_written = espeak_TextToPhonemes(&p, espeakCHARS_UTF8, 0);
+  CHECKF(as_written && strstr(as_written, "j'u:s"), "as written: %s", as_written);
+  p = hinted;
+  const char *as_hinted = espeak_TextToPhonemes(&p, espeakCHARS_UTF8, 0);
+  CHECKF(as_hinted && strstr(as_hinted, "j'u:z"), "hinted \"%s\": %s", hinted, as_hinted);
+  hints_free(&h);
 }
 
 static void test_timing(speech *s)
@@ -619,6 +648,7 @@ int main(void)
   test_voices(s, voices);
   test_stop(s);
   test_flite(s);
+  test_hints(s, voices);
   test_timing(s);
   speech_close(s);
 

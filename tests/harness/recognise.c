@@ -9,6 +9,7 @@
 
 #include <pocketsphinx.h>
 
+#include "lufs.h"
 #include "resample.h"
 
 /* ---- words -------------------------------------------------------------------------- */
@@ -437,12 +438,14 @@ coach_rc recogniser_hear(recogniser *r, const int16_t *samples, int64_t n, int r
   }
   resampler_add(&rs, samples, n, 0, x + pad, (size_t)(len - 2 * pad));
   resampler_free(&rs);
+  double l = lufs_of(x + pad, len - 2 * pad, RECOGNISE_RATE);
+  float gain = isfinite(l) ? (float)pow(10.0, (RECOGNISE_LUFS - l) / 20.0) : 1.0f;
   r->noise = 12345;
   for(int64_t i = 0; i < len; i++) {
     /* Uniform noise of RMS 0.00316 (-50 dBFS): amplitude 0.00548. */
     r->noise = r->noise * 1664525u + 1013904223u;
     float u = (float)(r->noise >> 8) / (float)(1u << 24) * 2.0f - 1.0f;
-    float v = (x[i] + 0.00548f * u) * 32768.0f;
+    float v = (x[i] * gain + 0.00548f * u) * 32768.0f;
     pcm[i] = (int16_t)lrintf(v > 32767.0f ? 32767.0f : v < -32768.0f ? -32768.0f : v);
   }
   free(x);

@@ -25,6 +25,7 @@
 #include "coach_error.h"
 
 #define RECOGNISE_RATE 16000   /* the acoustic model's */
+#define RECOGNISE_LUFS (-24.0)  /* every line is heard at this loudness */
 #define RECOGNISE_WORD_MAX 32
 #define RECOGNISE_WORDS_MAX 512 /* in one line */
 /* Where Debian's pocketsphinx-en-us puts its model and dictionary. */
@@ -51,9 +52,10 @@ typedef struct recogniser recogniser;
 coach_rc recogniser_open(const char *lm_path, const char *dict_path, recogniser **out,
                          char *why, size_t why_len);
 
-/* Transcribes n samples at rate (resampled to RECOGNISE_RATE, with a noise floor at
- * -50 dBFS: pocketsphinx loses its way in digital silence) into hyp (words separated by
- * single spaces; empty when it heard nothing). */
+/* Transcribes n samples at rate into hyp (words separated by single spaces; empty when it
+ * heard nothing): resampled to RECOGNISE_RATE, brought to RECOGNISE_LUFS and put over a noise
+ * floor at -50 dBFS (pocketsphinx loses its way in digital silence), so that every voice is
+ * heard equally loud over the same floor, and compared by how it speaks, not how loud. */
 coach_rc recogniser_hear(recogniser *r, const int16_t *samples, int64_t n, int rate, char *hyp,
                          size_t hyp_len);
 

@@ -80,7 +80,7 @@ static bool is_sentinel(const coach_config *cfg)
 static bool is_default(const coach_config *c)
 {
   return c->device[0] == '\0' && c->volume == 80 && c->period_ms == 5 && !strcmp(c->voice.name, "en-us") &&
-         c->voice.rate == 140 && c->voice.pitch == 40 && c->voice.volume == 100 &&
+         c->voice.rate == 160 && c->voice.pitch == 40 && c->voice.volume == 100 &&
          c->voice.engine == VOICE_ENGINE_ESPEAK &&
          c->user_dir[0] == '\0' && c->n_dirs == 0 && c->socket[0] == '\0' &&
          c->log_level == CONFIG_LOG_INFO && c->max_clients == 64;
