@@ -85,9 +85,10 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
 coach_rc speech_synth(speech *s, const char *text, int16_t **samples, int64_t *length,
                       int *rate);
 
-/* Any thread: makes the synthesis in progress stop early (within a fraction of a
- * millisecond of synthesis work). The flag is cleared when the next speech_synth() begins,
- * so a request made while no synthesis runs has no effect. */
+/* Any thread: makes the synthesis in progress stop early: eSpeak NG within a fraction of a
+ * millisecond of synthesis work; flite, which has no way in, when its line is made (the line
+ * is then refused all the same). The flag is cleared when the next speech_synth() begins, so
+ * a request made while no synthesis runs has no effect. */
 void speech_request_stop(speech *s);
 
 /* Why the last speech_synth() failed, e.g. "recorded clip PATH: ...". Never NULL; valid until
