@@ -40,6 +40,7 @@ typedef enum key_kind {
   KIND_OUTPUT,    /* [audio] output */
   KIND_DURATION,  /* a duration (duration.h) in [min, max] ms, as int64_t ms at `offset` */
   KIND_VOICE,     /* [voice] name */
+  KIND_ENGINE,    /* [voice] engine */
   KIND_DIR,       /* [routines] user_dir */
   KIND_DIRS,      /* [routines] dirs: a list, may continue on indented lines */
   KIND_SOCKET,    /* [daemon] socket */
@@ -73,6 +74,7 @@ static const key_def keys[] = {
   {SEC_VOICE, "rate", KIND_INT, offsetof(coach_config, voice.rate), 80, 260},
   {SEC_VOICE, "pitch", KIND_INT, offsetof(coach_config, voice.pitch), 0, 100},
   {SEC_VOICE, "volume", KIND_INT, offsetof(coach_config, voice.volume), 0, 200},
+  {SEC_VOICE, "engine", KIND_ENGINE, 0, 0, 0},
   {SEC_ROUTINES, "user_dir", KIND_DIR, 0, 0, 0},
   {SEC_ROUTINES, "dirs", KIND_DIRS, 0, 0, 0},
   {SEC_DAEMON, "socket", KIND_SOCKET, 0, 0, 0},
@@ -106,6 +108,7 @@ void config_defaults(coach_config *cfg)
   cfg->voice.rate = CONFIG_DEFAULT_RATE;
   cfg->voice.pitch = CONFIG_DEFAULT_PITCH;
   cfg->voice.volume = CONFIG_DEFAULT_VOICE_VOLUME;
+  cfg->voice.engine = CONFIG_DEFAULT_ENGINE;
   cfg->log_level = CONFIG_LOG_INFO;
   cfg->max_clients = CONFIG_DEFAULT_MAX_CLIENTS;
   remind_defaults(&cfg->remind);
@@ -410,6 +413,15 @@ static bool set_value(parse_ctx *c, int k, const char *value)
       return false;
     }
     snprintf(cfg->voice.name, sizeof(cfg->voice.name), "%s", value);
+    return true;
+  case KIND_ENGINE:
+    if(!*value)
+      value = voice_engine_name(CONFIG_DEFAULT_ENGINE);
+    if(!voice_engine_parse(value, &cfg->voice.engine)) {
+      coach_diag_add(c->diag, c->line, "[voice] engine = \"%s\" is not a speech engine (write "
+                     VOICE_ENGINE_CHOICES ")", value);
+      return false;
+    }
     return true;
   case KIND_DIR:
     if(!*value) {

@@ -29,7 +29,7 @@
 #define HOLD_MIN_MS 5000
 #define REMIND_MIN_MS 10000
 #define STEP_FOR_MIN_MS 1000
-#define KEYS_MAX 12
+#define KEYS_MAX 13
 
 static const char *const kind_names[] = {
   [STEP_SAY] = "say",       [STEP_HOLD] = "hold",   [STEP_BREATHE] = "breathe",
@@ -41,7 +41,7 @@ static const char *const kind_names[] = {
 
 static const char *const routine_keys[KEYS_MAX + 1] = {
   "title", "summary", "steps", "length", "min_length", "max_length",
-  "voice", "rate",    "pitch", "volume", "language",   NULL,
+  "voice", "rate",    "pitch", "volume", "language",   "engine", NULL,
 };
 
 /* Keys each kind of step takes besides `do`. */
@@ -1001,6 +1001,9 @@ static void build_routine(loader *ld, routine *r, length_keys *lk)
     take_int(ld, e, 0, 100, &r->voice.pitch);
   if((e = found(&f, "volume")))
     take_int(ld, e, 0, 200, &r->voice.volume);
+  if((e = found(&f, "engine")) && !voice_engine_parse(e->value, &r->voice.engine))
+    coach_diag_add(ld->diag, e->line, "engine: \"%.*s\" is not a speech engine (write "
+                   VOICE_ENGINE_CHOICES ")", ECHO, e->value);
 }
 
 static coach_rc read_file(const char *path, char **data, size_t *len, coach_diag *diag);
