@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ini_line.h"
+#include "text_file.h"
 #include "voice_name.h"
 
 /* ---- the schema ----------------------------------------------------------------------- */
@@ -606,60 +607,14 @@ coach_rc config_load_buffer(const char *data, size_t len, const char *display_pa
 
 coach_rc config_load(const char *path, coach_config *cfg, coach_diag *diag)
 {
-  struct stat st;
   char *buf;
-  size_t total = 0;
-  coach_rc rc;
-  int fd;
-
+  size_t len;
   coach_diag_init(diag, path);
-  /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. */
-  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if(fd < 0) {
-    /* glibc's strerror is thread-safe for known error numbers (static strings). */
-    coach_diag_add(diag, 0, "cannot open: %s", strerror(errno));
-    return COACH_E_IO;
-  }
-  if(fstat(fd, &st) < 0) {
-    coach_diag_add(diag, 0, "cannot read: %s", strerror(errno));
-    close(fd);
-    return COACH_E_IO;
-  }
-  if(S_ISDIR(st.st_mode)) {
-    coach_diag_add(diag, 0, "is a directory; give the path of a coach.ini file");
-    close(fd);
-    return COACH_E_IO;
-  }
-  if(!S_ISREG(st.st_mode)) {
-    coach_diag_add(diag, 0,
-                   "is not a regular file (a FIFO, socket or device); give the path of a "
-                   "coach.ini file");
-    close(fd);
-    return COACH_E_IO;
-  }
-  buf = malloc(CONFIG_FILE_MAX_BYTES + 1);
-  if(!buf) {
-    close(fd);
-    return COACH_E_NOMEM;
-  }
-  /* Read at most one byte past the limit: enough to know the file is too large, whatever
-   * st_size said (the file may be growing). */
-  while(total <= CONFIG_FILE_MAX_BYTES) {
-    ssize_t n = read(fd, buf + total, CONFIG_FILE_MAX_BYTES + 1 - total);
-    if(n < 0 && errno == EINTR)
-      continue;
-    if(n < 0) {
-      coach_diag_add(diag, 0, "cannot read: %s", strerror(errno));
-      free(buf);
-      close(fd);
-      return COACH_E_IO;
-    }
-    if(n == 0)
-      break;
-    total += (size_t)n;
-  }
-  close(fd);
-  rc = config_load_buffer(buf, total, path, cfg, diag);
+  coach_rc rc = text_file_read(path, CONFIG_FILE_MAX_BYTES, "a coach.ini file", &buf, &len,
+                               diag);
+  if(rc)
+    return rc == COACH_E_NOTFOUND ? COACH_E_IO : rc;
+  rc = config_load_buffer(buf, len, path, cfg, diag);
   free(buf);
   return rc;
 }

@@ -283,6 +283,7 @@ static void publish(player *p)
     snprintf(st->routine, sizeof(st->routine), "%s", p->routine_name);
     snprintf(st->title, sizeof(st->title), "%s", p->title);
     st->preparing = !p->sc;
+    st->speech_errors = p->sc ? p->sc->speech_errors : 0;
     st->held = p->held;
     if(p->out) {
       snprintf(st->output, sizeof(st->output), "%s", p->out->ops->name);

@@ -19,6 +19,7 @@
 #include "hints.h"
 #include "speech_flite.h"
 #include "utf8.h"
+#include "text_file.h"
 #include "voice_name.h"
 
 #include <dlfcn.h>
@@ -283,21 +284,23 @@ static coach_rc use_hints(speech *s, const char *lang, char *why, size_t why_len
   hints h = {0};
   coach_rc rc = COACH_OK;
   char *path = NULL, *buf = NULL;
-  FILE *f = NULL;
+  size_t got = 0;
   if(s->voices_dir && lang[0]) {
     size_t n = strlen(s->voices_dir) + strlen(lang) + sizeof("/hints/.txt");
     path = malloc(n);
-    buf = malloc(HINTS_FILE_MAX + 1);
-    if(!path || !buf) {
-      rc = COACH_E_NOMEM;
-      goto done;
-    }
+    if(!path)
+      return COACH_E_NOMEM;
     snprintf(path, n, "%s/hints/%s.txt", s->voices_dir, lang);
-    f = fopen(path, "re");
+    coach_diag diag;
+    coach_diag_init(&diag, path);
+    rc = text_file_read(path, HINTS_FILE_MAX, "a hints file", &buf, &got, &diag);
+    if(rc == COACH_E_NOTFOUND) /* no hints for this language */
+      rc = COACH_OK;
+    else if(rc)
+      coach_diag_format(&diag, 0, why, why_len);
   }
-  if(f) {
+  if(!rc && buf) {
     char msg[200] = "";
-    size_t got = fread(buf, 1, HINTS_FILE_MAX + 1, f);
     if(got > HINTS_FILE_MAX) {
       coach_why(why, why_len, "%s: larger than %d bytes", path, HINTS_FILE_MAX);
       rc = COACH_E_LIMIT;
@@ -310,9 +313,6 @@ static coach_rc use_hints(speech *s, const char *lang, char *why, size_t why_len
     s->hints = h;
     snprintf(s->hints_lang, sizeof(s->hints_lang), "%s", lang);
   }
-done:
-  if(f)
-    fclose(f);
   free(buf);
   free(path);
   return rc;

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock_ms.h"
 #include "paths.h"
 #include "speech.h"
 #include "speech_wire.h"
@@ -85,19 +86,12 @@ static void news(const speech_worker *w, bool trouble, const char *fmt, ...)
   w->log(w->log_ctx, trouble, line);
 }
 
-static int64_t now_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- parent side: bounded I/O ------------------------------------------------------- */
 
 static exchange wait_fd(const speech_worker *w, int fd, short events, int64_t deadline)
 {
   for(;;) {
-    int64_t left = deadline - now_ms();
+    int64_t left = deadline - clock_ms_now();
     if(left <= 0)
       return XCH_TIMEOUT;
     /* With a wait hook, wake up every tick to run it (the player keeps mixing). */
@@ -343,7 +337,7 @@ static coach_rc start_worker(speech_worker *w, bool *died, char *why, size_t why
   /* Its first words: its wire format, then how speech_open() went. */
   coach_rc rc = COACH_E_SPEECH;
   char msg[WHY_MAX] = "";
-  int64_t deadline = now_ms() + w->timeout_ms;
+  int64_t deadline = clock_ms_now() + w->timeout_ms;
   bool hello = false;
   exchange x = read_hello(w, deadline, &rc, msg, sizeof(msg));
   if(!x && !rc) {
@@ -445,7 +439,7 @@ static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint3
       news(w, false, "speech worker %d started", (int)w->pid);
     }
     coach_rc rc = COACH_E_SPEECH;
-    int64_t deadline = now_ms() + w->timeout_ms;
+    int64_t deadline = clock_ms_now() + w->timeout_ms;
     exchange x = send_request(w, kind, payload, len, deadline);
     if(!x)
       x = read_reply(w, deadline, &rc, why, why_len, samples, length, rate);

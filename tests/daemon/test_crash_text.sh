@@ -82,6 +82,7 @@ check "it plays" test "$(status_of state)" = playing
 check "the log names the line and the crash" \
   grep -q "could not speak \"s's's'.*crashed.*marker tone" "$T/coachd.log"
 check "status keeps the reason" sh -c "'$COACH_BIN' status | grep -q '^error: .*crashed'"
+check "and counts the line ($(status_of speech_errors))" test "$(status_of speech_errors)" = 1
 check "the daemon answers after it" coach ping
 record_wait_ms $((t + 3000))
 check "and it is heard" soundstat "$rec" loud-between "$t" $((t + 3000))
