@@ -60,8 +60,11 @@ record_wait_ms $((t + 2000))
 check "and it is heard" soundstat "$rec" loud-between "$t" $((t + 2000))
 w1=$(workers | awk '{print $1}')
 check "a worker serves it and stays ($w1)" test -n "$w1"
-check "the same worker speaks the next line" sh -c "'$COACH_BIN' say 'Again.' && \
-  test \"\$(ps --ppid $DAEMON_PID -o pid=,args= | grep -- ' coach-speech --wire=' | awk '{print \$1}')\" = '$w1'"
+again=$(coach say 'Again.' 2>&1)
+code=$?
+w2=$(workers | awk '{print $1}' | tr '\n' ' ')
+check "the same worker speaks the next line (say: $code $again; workers before: $w1, after: $w2)" \
+  test "$code" -eq 0 -a "$w2" = "$w1 "
 
 # The raw protocol: the ACK code is 11 (speech), whatever the client.
 # socat's -t is how long it waits for the answer after sending: coachd closes the connection
