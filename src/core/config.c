@@ -12,18 +12,20 @@
 
 #include <ini.h>
 
+#include "listen_addr.h"
 #include "utf8.h"
 
 /* ---- the schema ----------------------------------------------------------------------- */
 
-enum { SEC_AUDIO, SEC_PULSE, SEC_PORTAUDIO, SEC_VOICE, SEC_ROUTINES, SEC_DAEMON, SEC_COUNT };
+enum { SEC_AUDIO, SEC_PULSE, SEC_PORTAUDIO, SEC_VOICE, SEC_ROUTINES, SEC_DAEMON, SEC_MPD,
+       SEC_COUNT };
 /* Reader states for the current section besides a SEC_* index. */
 #define SECTION_NONE (-1) /* no header yet */
 #define SECTION_SKIP (-2) /* after an unknown or repeated header: its keys are not checked,
                            * the header's own message says what to fix */
 
 static const char *const section_names[SEC_COUNT] = {"audio", "pulse", "portaudio", "voice",
-                                                      "routines", "daemon"};
+                                                      "routines", "daemon", "mpd"};
 
 typedef enum key_kind {
   KIND_INT,       /* a whole number in [min, max] at `offset` */
@@ -33,8 +35,11 @@ typedef enum key_kind {
   KIND_VOICE,     /* [voice] name */
   KIND_DIR,       /* [routines] user_dir */
   KIND_DIRS,      /* [routines] dirs: a list, may continue on indented lines */
-  KIND_SOCKET,    /* [daemon] socket */
+  KIND_SOCKET,    /* a socket path of PATHS_SOCKET_MAX bytes at `offset` */
   KIND_LOG_LEVEL, /* [daemon] log_level */
+  KIND_BOOL,      /* yes/no (true/false, on/off) as a bool at `offset` */
+  KIND_BIND,      /* [mpd] bind */
+  KIND_PASSWORD,  /* [mpd] password */
 } key_kind;
 
 typedef struct key_def {
@@ -61,14 +66,20 @@ static const key_def keys[] = {
   {SEC_VOICE, "volume", KIND_INT, offsetof(coach_config, voice.volume), 0, 200},
   {SEC_ROUTINES, "user_dir", KIND_DIR, 0, 0, 0},
   {SEC_ROUTINES, "dirs", KIND_DIRS, 0, 0, 0},
-  {SEC_DAEMON, "socket", KIND_SOCKET, 0, 0, 0},
+  {SEC_DAEMON, "socket", KIND_SOCKET, offsetof(coach_config, socket), 0, 0},
   {SEC_DAEMON, "log_level", KIND_LOG_LEVEL, 0, 0, 0},
   {SEC_DAEMON, "max_clients", KIND_INT, offsetof(coach_config, max_clients), 1, 64},
+  {SEC_MPD, "enabled", KIND_BOOL, offsetof(coach_config, mpd_enabled), 0, 0},
+  {SEC_MPD, "socket", KIND_SOCKET, offsetof(coach_config, mpd_socket), 0, 0},
+  {SEC_MPD, "bind", KIND_BIND, 0, 0, 0},
+  {SEC_MPD, "password", KIND_PASSWORD, 0, 0, 0},
 };
 #define N_KEYS ((int)(sizeof(keys) / sizeof(keys[0])))
 
 static const char *const log_level_names[] = {"error", "warn", "info", "debug"};
 static const char *const output_names[] = {"auto", "pulse", "portaudio"};
+/* Pairs: true, then false. */
+static const char *const bool_names[] = {"yes", "no", "true", "false", "on", "off"};
 
 void config_defaults(coach_config *cfg)
 {
@@ -83,6 +94,7 @@ void config_defaults(coach_config *cfg)
   cfg->voice.volume = CONFIG_DEFAULT_VOICE_VOLUME;
   cfg->log_level = CONFIG_LOG_INFO;
   cfg->max_clients = CONFIG_DEFAULT_MAX_CLIENTS;
+  cfg->mpd_enabled = true;
 }
 
 const char *config_log_level_name(config_log_level level)
@@ -492,23 +504,54 @@ static bool set_value(parse_ctx *c, int k, const char *value)
   case KIND_DIRS:
     return add_dirs(c, k, value);
   case KIND_SOCKET: {
-    char path[CONFIG_PATH_MAX];
+    char path[CONFIG_PATH_MAX], *dest = (char *)cfg + keys[k].offset;
     if(!*value) {
-      cfg->socket[0] = '\0';
+      dest[0] = '\0';
       return true;
     }
     if(!expand_path(c, k, value, path, sizeof(path)))
       return false;
-    if(strlen(path) >= sizeof(cfg->socket)) {
+    if(strlen(path) >= PATHS_SOCKET_MAX) {
       coach_diag_add(c->diag, c->line,
-                     "[daemon] socket: \"%s\" is %zu bytes; a Unix socket path must be "
+                     "[%s] %s: \"%s\" is %zu bytes; a Unix socket path must be "
                      "shorter than %d",
-                     path, strlen(path), PATHS_SOCKET_MAX);
+                     sec_name(k), keys[k].name, path, strlen(path), PATHS_SOCKET_MAX);
       return false;
     }
-    memcpy(cfg->socket, path, strlen(path) + 1); /* fits: checked just above */
+    memcpy(dest, path, strlen(path) + 1); /* fits: checked just above */
     return true;
   }
+  case KIND_BOOL:
+    for(size_t i = 0; i < sizeof(bool_names) / sizeof(bool_names[0]); i++)
+      if(!strcmp(value, bool_names[i])) {
+        *(bool *)(void *)((char *)cfg + keys[k].offset) = i % 2 == 0;
+        return true;
+      }
+    coach_diag_add(c->diag, c->line, "[%s] %s = \"%s\" is neither yes nor no", sec_name(k),
+                   keys[k].name, value);
+    return false;
+  case KIND_BIND: {
+    char why[200];
+    listen_addr addr;
+    if(*value && listen_addr_parse(value, &addr, why, sizeof(why)) != COACH_OK) {
+      coach_diag_add(c->diag, c->line, "[mpd] bind: %s", why);
+      return false;
+    }
+    if(strlen(value) >= sizeof(cfg->mpd_bind)) { /* a valid address is never this long */
+      coach_diag_add(c->diag, c->line, "[mpd] bind is too long");
+      return false;
+    }
+    memcpy(cfg->mpd_bind, value, strlen(value) + 1);
+    return true;
+  }
+  case KIND_PASSWORD:
+    if(strlen(value) >= sizeof(cfg->mpd_password)) {
+      coach_diag_add(c->diag, c->line, "[mpd] password is longer than %zu bytes",
+                     sizeof(cfg->mpd_password) - 1);
+      return false;
+    }
+    memcpy(cfg->mpd_password, value, strlen(value) + 1);
+    return true;
   case KIND_LOG_LEVEL:
     for(size_t i = 0; i < sizeof(log_level_names) / sizeof(log_level_names[0]); i++)
       if(!strcmp(value, log_level_names[i])) {
@@ -601,6 +644,21 @@ static bool diag_has_line(const coach_diag *d, int line)
   return false;
 }
 
+/* A listener other machines can reach must ask for a password: without one, anyone on the
+ * network could play, stop or talk over a session. Checked once the whole file is read,
+ * since the password may come after the bind. */
+static void check_mpd_access(parse_ctx *c)
+{
+  listen_addr addr;
+  if(!c->cfg.mpd_bind[0] || c->cfg.mpd_password[0] ||
+     listen_addr_parse(c->cfg.mpd_bind, &addr, NULL, 0) != COACH_OK || addr.loopback)
+    return;
+  coach_diag_add(c->diag, c->key_line[find_key(SEC_MPD, "bind")],
+                 "[mpd] bind = %s lets other machines connect: set [mpd] password too (or "
+                 "bind to 127.0.0.1 for this machine only)",
+                 c->cfg.mpd_bind);
+}
+
 /* ---- loading -------------------------------------------------------------------------- */
 
 coach_rc config_load_buffer(const char *data, size_t len, const char *display_path,
@@ -635,6 +693,7 @@ coach_rc config_load_buffer(const char *data, size_t len, const char *display_pa
    * classification and inih's disagree on. */
   if(rc > 0 && !diag_has_line(diag, rc))
     coach_diag_add(diag, rc, "cannot parse this line (expected [section] or key = value)");
+  check_mpd_access(c);
   if(diag->count) {
     free(c);
     return COACH_E_INVALID;

@@ -12,6 +12,9 @@
  *              by ',' or ':', may continue on indented lines)
  *   [daemon]   socket (control socket path, "" = paths_socket()), log_level
  *              (error|warn|info|debug, info), max_clients (1-64, 64)
+ *   [mpd]      enabled (yes|no, yes), socket ("" = mpd.socket beside the control socket),
+ *              bind (ADDRESS:PORT for TCP as listen_addr.h reads it, "" = no TCP), password
+ *              ("" = none; a bind that other machines can reach needs one)
  * Paths must be absolute or start with "~/". Folders are not checked for existence here: the
  * routine scan reports them, and a folder may appear later (a mount, a new checkout).
  *
@@ -45,6 +48,8 @@
 #define CONFIG_DEVICE_MAX 128
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_DIRS_MAX 8
+#define CONFIG_BIND_MAX 64      /* bytes of [mpd] bind */
+#define CONFIG_PASSWORD_MAX 128 /* bytes of [mpd] password */
 
 /* The defaults. The voice ones have the values of SPEECH_DEFAULT_* in engine/speech.h, which
  * core code cannot include; tests/unit/test_config.c checks that they agree. */
@@ -91,6 +96,12 @@ typedef struct coach_config {
   char socket[PATHS_SOCKET_MAX]; /* "" = paths_socket(); ignored under socket activation */
   config_log_level log_level;
   int max_clients;               /* connections served at once; more are refused */
+
+  /* [mpd]: the MPD protocol listener (src/daemon/mpd_server.h) */
+  bool mpd_enabled;
+  char mpd_socket[PATHS_SOCKET_MAX];      /* "" = mpd.socket beside the control socket */
+  char mpd_bind[CONFIG_BIND_MAX];         /* "" = no TCP; else a checked ADDRESS:PORT */
+  char mpd_password[CONFIG_PASSWORD_MAX]; /* "" = none; set whenever bind is not loopback */
 } coach_config;
 
 /* Fills cfg with the built-in defaults (what an empty or missing file gives). */
