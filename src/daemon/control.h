@@ -8,6 +8,9 @@
  * coach_rc with a message for people; a front end maps the rc to its own error codes
  * (protocol_ack_from_rc for ours).
  *
+ * What `play` starts (MPD's queue, the desktop's play button) is d->loaded: the routine last
+ * loaded or started. Changing it is announced as DAEMON_EVENT_LOADED (daemon_notify).
+ *
  * Threads: the main thread only (the daemon's handlers run there).
  */
 #ifndef COACH_CONTROL_H
@@ -18,8 +21,20 @@
 /* Starts the routine called name (a routine name, refused unless routine_name_valid) at
  * length (text as `coach start` takes it, NULL for its default). COACH_E_INVALID for a bad
  * name or length (the message names the allowed range), COACH_E_NOTFOUND for no such
- * routine, else what player_start answers. */
+ * routine, else what player_start answers. A routine that passes these checks becomes what
+ * `play` starts. */
 void control_start(daemon_ctx *d, const char *name, const char *length, player_reply r);
+
+/* Makes name at length (as control_start takes them; "" or NULL for the default) what
+ * `play` starts, with the same checks and errors, without starting it. */
+coach_rc control_load(daemon_ctx *d, const char *name, const char *length, char *why,
+                      size_t why_len);
+/* Resumes a paused session; a session that plays (or waits for its sound) goes on, answered
+ * at once; otherwise starts what is loaded: COACH_E_STATE "nothing to play ..." when
+ * nothing is. */
+void control_play(daemon_ctx *d, player_reply r);
+/* Forgets what is loaded and stops the session, if one plays (MPD's `clear`). */
+void control_clear(daemon_ctx *d, player_reply r);
 
 void control_stop(daemon_ctx *d, player_reply r);
 void control_pause(daemon_ctx *d, player_reply r);

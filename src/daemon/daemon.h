@@ -13,6 +13,21 @@
 #include "protocol.h"
 #include "server.h"
 
+typedef struct mpd_server mpd_server;
+typedef struct mpris mpris;
+
+/* The routine that `play` starts when nothing plays (MPD's queue, the desktop's play
+ * button): the one last loaded or started (control.h). */
+typedef struct daemon_loaded {
+  char name[ROUTINE_NAME_MAX + 1]; /* "" when none */
+  char length[32];                 /* as given to load or start, "" for the default */
+  unsigned version;                /* counts every change (MPD's playlist version) */
+} daemon_loaded;
+
+/* An event of coachd's own, beside the PROTOCOL_EVENT_* bits: d->loaded changed. Not a
+ * coach protocol event (the coach listener ignores it); MPD calls it "playlist". */
+#define DAEMON_EVENT_LOADED (1u << 16)
+
 typedef struct daemon_ctx {
   coach_config cfg;
   char config_path[CONFIG_PATH_MAX]; /* "" when running on built-in defaults */
@@ -20,12 +35,20 @@ typedef struct daemon_ctx {
   library lib;
   player *player;
   server *srv;
+  mpd_server *mpd; /* NULL when [mpd] enabled = no */
+  mpris *mpris;    /* NULL without a session bus */
   int volume;
+  daemon_loaded loaded;
 } daemon_ctx;
 
 /* The command table, sorted by name, for server_config. */
 extern const protocol_command daemon_commands[];
 extern const size_t daemon_n_commands;
+
+/* Tells every front end what changed (PROTOCOL_EVENT_* and DAEMON_EVENT_* bits): the coach
+ * listener's and the MPD listener's `idle` clients, the desktop's media controls, and the
+ * service manager's status line. */
+void daemon_notify(daemon_ctx *d, unsigned events);
 
 /* (Re)reads the config and the routine folders. Problems are logged and, when c is not
  * NULL, also sent to that client as "error: ..." lines (the reply's OK is the caller's).

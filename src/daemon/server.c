@@ -428,10 +428,6 @@ void server_client_unlock(server_client *c)
     c->locked = false;
 }
 
-bool server_client_unlocked(const server_client *c)
-{
-  return c && !c->locked;
-}
 
 const char *server_client_peer(const server_client *c)
 {
@@ -543,6 +539,11 @@ static bool is_open_command(const protocol_dialect *dl, const char *name)
   return false;
 }
 
+bool server_client_may_send(const server_client *c, const char *command)
+{
+  return c && (!c->locked || is_open_command(c->srv->dialect, command));
+}
+
 /* One complete line, without its newline, NUL-terminated at line[n]. */
 static void handle_line(server_client *c, char *line, size_t n)
 {
@@ -601,7 +602,7 @@ static void handle_line(server_client *c, char *line, size_t n)
     send_ack(c, PROTOCOL_ACK_UNKNOWN, NULL, "unknown command \"%.64s\"", argv[0]);
     return;
   }
-  if(c->locked && !is_open_command(s->dialect, cmd->name)) {
+  if(!server_client_may_send(c, cmd->name)) {
     send_ack(c, PROTOCOL_ACK_PERMISSION, cmd->name, "you don't have permission for \"%s\"",
              cmd->name);
     return;

@@ -182,8 +182,8 @@ void server_client_close(server_client *c);
 void server_client_unlock(server_client *c);
 /* Who is at the other end, for log lines: "pid 1234" over UNIX, "ADDRESS:PORT" over TCP. */
 const char *server_client_peer(const server_client *c);
-/* Whether the client may send every command (it is not locked). */
-bool server_client_unlocked(const server_client *c);
+/* Whether the client may send command now: a locked one only the dialect's open commands. */
+bool server_client_may_send(const server_client *c, const char *command);
 /* Parks the client until one of events (PROTOCOL_EVENT_* bits; 0 means all) happens; if one
  * already happened since its last idle, answers at once. */
 void server_client_idle(server_client *c, unsigned events);
