@@ -147,7 +147,7 @@ coach_rc mpd_parse_load(const char *spec, char *name, size_t name_len, char *len
   }
   if(n >= name_len || strlen(len_text) >= length_len) {
     coach_why(why, why_len, "\"%.60s\" is too long for a routine name and length", spec);
-    return COACH_E_LIMIT;
+    return COACH_E_INVALID;
   }
   memcpy(name, spec, n);
   name[n] = '\0';

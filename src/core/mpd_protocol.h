@@ -95,9 +95,9 @@ bool mpd_parse_range(const char *s, unsigned *start, unsigned *end);
 /* `load`'s argument: a routine name, optionally with the session's length after an '@'
  * ("rest", "rest@15m"). '@' is never part of a routine name, so nothing is ambiguous.
  * Writes the name and the length text ("" when none; checked later against the routine's
- * range) and returns COACH_OK; COACH_E_INVALID with why for an empty name or length or a
- * second '@'; COACH_E_LIMIT when a part does not fit its buffer. Nothing is checked against
- * the routines here: the caller does that (control_load). */
+ * range) and returns COACH_OK; COACH_E_INVALID with why for an empty name or length, a
+ * second '@', or a part too long for its buffer (no routine name is that long). Nothing is
+ * checked against the routines here: the caller does that (control_load). */
 coach_rc mpd_parse_load(const char *spec, char *name, size_t name_len, char *length,
                         size_t length_len, char *why, size_t why_len);
 

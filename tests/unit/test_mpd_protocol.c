@@ -135,7 +135,7 @@ static void test_load(void)
   CHECK(mpd_parse_load("", name, sizeof(name), length, sizeof(length), why, sizeof(why)) ==
         COACH_E_INVALID);
   CHECK(mpd_parse_load("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz", name, sizeof(name),
-                       length, sizeof(length), why, sizeof(why)) == COACH_E_LIMIT);
+                       length, sizeof(length), why, sizeof(why)) == COACH_E_INVALID);
   CHECK(!strcmp(name, "keep"));
 }
 
