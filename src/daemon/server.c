@@ -1380,7 +1380,12 @@ coach_rc server_open_tcp(server **out, const struct sockaddr *sa, socklen_t sa_l
   sl = sizeof(ss);
   fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if(fd < 0) {
-    coach_why(why, why_len, "cannot listen on %s: %s", where, strerror(errno));
+    /* What systemd's RestrictAddressFamilies= (coachd.service) does to an IP socket. */
+    bool sandboxed = errno == EAFNOSUPPORT || errno == EPERM || errno == EACCES;
+    coach_why(why, why_len, "cannot listen on %s: %s%s", where, strerror(errno),
+              sandboxed ? " (a sandbox forbids the network to this process: under systemd, "
+                          "allow AF_INET and AF_INET6 in a drop-in)"
+                        : "");
     return COACH_E_IO;
   }
   /* A restarted coachd must not wait out the old connections' TIME_WAIT for its port. */
