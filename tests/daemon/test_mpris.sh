@@ -46,14 +46,26 @@ check "CanControl: true" prop_is $P CanControl true
 check "CanSeek: false" prop_is $P CanSeek false
 check "CanPlay: false with nothing loaded" prop_is $P CanPlay false
 
-# A session started elsewhere (mpc, here) is what the desktop shows and controls.
+# As a new user would: mpc starts a session and pauses it, the headset's button (what
+# playerctl play-pause sends) carries on.
 mpc load steady >/dev/null
 pc_is "loaded: the routine is the track, stopped" "Steady tones" metadata xesam:album
+check "CanPlay: true once loaded" prop_is $P CanPlay true
 t=$(record_ms)
-check "playerctl play starts the loaded routine" pc play
+check "mpc load steady && mpc play" sh -c "mpc play >/dev/null"
 pc_is "status: Playing" Playing status
 record_wait_ms $((t + 1500))
-check "play: heard" soundstat "$rec" loud-between "$t" $((t + 1500))
+check "mpc play: heard" soundstat "$rec" loud-between "$t" $((t + 1500))
+t=$(record_ms)
+check "mpc pause" sh -c "mpc pause >/dev/null"
+pc_is "status: Paused" Paused status
+record_wait_ms $((t + 1200))
+check "mpc pause: silent" soundstat "$rec" quiet-between $((t + 250)) $((t + 1200))
+t=$(record_ms)
+check "playerctl play-pause resumes what mpc paused" pc play-pause
+pc_is "status: Playing again" Playing status
+record_wait_ms $((t + 1000))
+check "playerctl play-pause: heard again" soundstat "$rec" loud-between "$t" $((t + 1000))
 pc_is "metadata: the breathing step is the title" tones metadata xesam:title
 pc_is "metadata: the routine's title is the album" "Steady tones" metadata xesam:album
 pc_is "metadata: the artist is coach" coach metadata xesam:artist
@@ -116,6 +128,11 @@ out=$(dbus-send --session --print-reply --dest=org.mpris.MediaPlayer2.coach /org
   $P.OpenUri string:file:///x 2>&1)
 check "OpenUri is refused with an error that says why" \
   sh -c "printf '%s\n' \"\$1\" | grep -q 'NotSupported: coach plays its routines'" _ "$out"
+check "Play when stopped starts the loaded routine again" pc play
+pc_is "status: Playing" Playing status
+check "coach status: steady again" wait_for routine steady
+check "and Stop stops it" pc stop
+pc_is "status: Stopped at the end" Stopped status
 check "no underruns" test "$(status_of underruns)" = 0
 record_stop
 finish
