@@ -8,8 +8,9 @@
  * libsndfile, libsoxr and the ~35 libraries behind them: libpulse, X11, dbus, FLAC, vorbis,
  * libgcrypt...), `coach ping` without a daemon took a median 3.2 ms, against 0.6 ms for
  * /bin/true, nearly all of it the dynamic loader; split, it takes 0.6 ms (40 runs each, 2-core
- * CI machine, Nov 2026). The offline commands (render, show, check) need the engine, so they
- * live in a private module, coach-offline.so (offline.h), loaded only when one of them runs
+ * CI machine, Nov 2026). The offline commands (render, show, check, history, and list
+ * without coachd) need the engine or the loaders, so they live in a private module,
+ * coach-offline.so (offline.h), loaded only when one of them runs
  * (about 0.15 ms more for them). Their table entries (name, usage, help) stay in the program,
  * so `coach help` needs no module.
  *
@@ -30,12 +31,17 @@ typedef struct cli_command {
   int min_args, max_args;
 } cli_command;
 
-/* Offline: no daemon needed; run in coach-offline.so (offline_load.c). */
-extern const cli_command cli_cmd_render, cli_cmd_check, cli_cmd_show;
+/* Offline: no daemon needed; run in coach-offline.so (offline_load.c). `list` is sent to
+ * coachd when one runs and read from the routine folders otherwise. */
+extern const cli_command cli_cmd_render, cli_cmd_check, cli_cmd_show, cli_cmd_history;
 /* Sent to coachd (client.c). */
 extern const cli_command cli_cmd_start, cli_cmd_stop, cli_cmd_pause, cli_cmd_resume, cli_cmd_skip,
     cli_cmd_status, cli_cmd_list, cli_cmd_say, cli_cmd_volume, cli_cmd_reload, cli_cmd_ping,
-    cli_cmd_watch;
+    cli_cmd_watch, cli_cmd_remind, cli_cmd_listen;
+
+/* Runs cmd in coach-offline.so (offline_load.c): what an offline command's run is, and what
+ * `coach list` falls back to when no coachd runs. */
+int cli_run_offline(const cli_command *self, int argc, char **argv);
 
 /* Prints "usage: coach NAME ARGS" to stderr and returns 2. (usage.c, in both pieces.) */
 int cli_usage(const cli_command *cmd);

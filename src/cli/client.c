@@ -172,7 +172,9 @@ static int autostart(const char *socket_path)
   return -2;
 }
 
-static bool open_conn(conn *c, bool may_start)
+/* Connects and reads the greeting. When absent is not NULL and no coachd answers (and none
+ * is started), *absent is set and nothing is printed, so the caller can do without it. */
+static bool open_conn(conn *c, bool may_start, bool *absent)
 {
   char path[PATHS_MAX];
   if(paths_socket(path, sizeof(path)) != COACH_OK) {
@@ -181,8 +183,13 @@ static bool open_conn(conn *c, bool may_start)
   }
   c->len = 0;
   c->fd = connect_socket(path);
-  if(c->fd < 0 && may_start && (errno == ENOENT || errno == ECONNREFUSED))
+  bool not_there = c->fd < 0 && (errno == ENOENT || errno == ECONNREFUSED);
+  if(not_there && may_start)
     c->fd = autostart(path);
+  else if(not_there && absent) {
+    *absent = true;
+    return false;
+  }
   if(c->fd < 0) {
     if(c->fd == -1)
       fprintf(stderr, "coach: coachd is not running (no answer on %s: %s); start it with "
@@ -248,7 +255,7 @@ static int run_simple(const cli_command *self, int argc, char **argv)
   bool may_start = (!strcmp(self->name, "start") || !strcmp(self->name, "say")) &&
                    autostart_allowed(argc, argv);
   conn c;
-  if(!open_conn(&c, may_start))
+  if(!open_conn(&c, may_start, NULL))
     return 1;
   int status = transact(&c, n, args, false);
   close(c.fd);
@@ -303,7 +310,7 @@ static int run_watch(const cli_command *self, int argc, char **argv)
   if(argc > 1)
     return cli_usage(self);
   conn c;
-  if(!open_conn(&c, false))
+  if(!open_conn(&c, false, NULL))
     return 1;
   print_progress(&c);
   char line[REPLY_LINE_MAX];
@@ -340,6 +347,22 @@ static int run_watch(const cli_command *self, int argc, char **argv)
   return 1;
 }
 
+/* --- list: coachd's routines, or the folders' when none runs ----------------------- */
+
+static int run_list(const cli_command *self, int argc, char **argv)
+{
+  /* --names and --lengths (for shell completion) never need coachd. */
+  if(argc > 1)
+    return cli_run_offline(self, argc, argv);
+  conn c;
+  bool absent = false;
+  if(!open_conn(&c, false, &absent))
+    return absent ? cli_run_offline(self, argc, argv) : 1;
+  int status = transact(&c, argc, argv, false);
+  close(c.fd);
+  return status;
+}
+
 const cli_command cli_cmd_start = {.name = "start", .args = "ROUTINE [LENGTH] [--no-start]",
                                    .help = "start a session (starts coachd if needed)",
                                    .run = run_simple,
@@ -360,17 +383,26 @@ const cli_command cli_cmd_status = {.name = "status", .args = "",
                                     .help = "what is playing, as key: value lines",
                                     .run = run_simple,
     .min_args = 0, .max_args = 0};
-const cli_command cli_cmd_list = {.name = "list", .args = "", .help = "the routines coachd has",
-                                  .run = run_simple,
-    .min_args = 0, .max_args = 0};
+const cli_command cli_cmd_list = {.name = "list", .args = "[--names | --lengths ROUTINE]",
+                                  .help = "the routines and their lengths", .run = run_list,
+    .min_args = 0, .max_args = 2};
 const cli_command cli_cmd_say = {.name = "say", .args = "TEXT",
                                  .help = "speak a line now", .run = run_simple,
     .min_args = 1, .max_args = -1};
-const cli_command cli_cmd_volume = {.name = "volume", .args = "[0-100]",
-                                    .help = "set or show the volume", .run = run_simple,
+const cli_command cli_cmd_listen = {.name = "listen", .args = "[on|off]",
+                                    .help = "hear spoken commands (\"coach pause\"), or not",
+                                    .run = run_simple,
     .min_args = 0, .max_args = 1};
+const cli_command cli_cmd_volume = {.name = "volume", .args = "[0-100 | up [N] | down [N]]",
+                                    .help = "set, change (by N, 10) or show the volume",
+                                    .run = run_simple,
+    .min_args = 0, .max_args = 2};
 const cli_command cli_cmd_reload = {.name = "reload", .args = "",
                                     .help = "reread settings and routines", .run = run_simple,
+    .min_args = 0, .max_args = 0};
+const cli_command cli_cmd_remind = {.name = "remind", .args = "",
+                                    .help = "say the reminder to move, if it is due",
+                                    .run = run_simple,
     .min_args = 0, .max_args = 0};
 const cli_command cli_cmd_ping = {.name = "ping", .args = "", .help = "is coachd there?",
                                   .run = run_simple,

@@ -26,6 +26,16 @@ static void format_length(int64_t ms, char *buf, size_t len)
     snprintf(buf, len, "%lld min %lld s", (long long)(ms / 60000), (long long)(ms % 60000 / 1000));
 }
 
+/* Where a live session waits for the person, and the quiet this timeline has there. */
+static void print_wait(const timeline *t, const timeline_step *st)
+{
+  char clock[32], len[32];
+  duration_format_clock(st->wait_at * 1000 / t->rate, clock, sizeof(clock));
+  format_length((st->start + st->frames - st->wait_at) * 1000 / t->rate, len, sizeof(len));
+  printf("%s    wait: a live session waits here until you carry on (coach resume); "
+         "this timeline has %s of quiet\n", clock, len);
+}
+
 static void print_timeline(const timeline *t)
 {
   char clock[32], len[32];
@@ -53,6 +63,8 @@ static void print_timeline(const timeline *t)
       else
         printf("%s    %s\n", clock, cue_description(q));
     }
+    if(st->kind == STEP_WAIT) /* no cue lies in the wait's quiet */
+      print_wait(t, st);
   }
 }
 

@@ -8,9 +8,10 @@
 
 /* Sorted by name, as `coach help` lists them. */
 static const cli_command *const commands[] = {
-    &cli_cmd_check,  &cli_cmd_list,  &cli_cmd_pause, &cli_cmd_ping,   &cli_cmd_reload,
-    &cli_cmd_render, &cli_cmd_resume, &cli_cmd_say,  &cli_cmd_show,   &cli_cmd_skip,
-    &cli_cmd_start,  &cli_cmd_status, &cli_cmd_stop, &cli_cmd_volume, &cli_cmd_watch,
+    &cli_cmd_check,  &cli_cmd_history, &cli_cmd_list,   &cli_cmd_listen, &cli_cmd_pause,
+    &cli_cmd_ping,   &cli_cmd_reload,  &cli_cmd_remind, &cli_cmd_render, &cli_cmd_resume,
+    &cli_cmd_say,    &cli_cmd_show,    &cli_cmd_skip,   &cli_cmd_start,  &cli_cmd_status,
+    &cli_cmd_stop,   &cli_cmd_volume,  &cli_cmd_watch,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -20,8 +21,9 @@ static void print_help(FILE *to)
   for(size_t i = 0; i < N_COMMANDS; i++) {
     char head[80];
     snprintf(head, sizeof(head), "%s %s", commands[i]->name, commands[i]->args);
-    fprintf(to, "  %-34s %s\n", head, commands[i]->help);
+    fprintf(to, "  %-36s %s\n", head, commands[i]->help);
   }
+  fprintf(to, "\nEvery command, exit status, file and example: man coach\n");
 }
 
 int main(int argc, char **argv)

@@ -1,7 +1,8 @@
-/* What the offline commands (render, show, check) share: finding and loading routines,
- * opening speech. Part of coach-offline.so (offline.h). */
+/* What the offline commands (render, show, check, list, history) share: finding and loading
+ * routines, opening speech. Part of coach-offline.so (offline.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -30,50 +31,96 @@ static bool looks_like_path(const char *s)
   return n > 4 && !strcmp(s + n - 4, ".ini");
 }
 
-coach_rc cli_load_routine(const char *arg, routine **out)
+void cli_load_config(coach_config *cfg)
 {
-  char path[PATHS_MAX];
-  if(looks_like_path(arg)) {
-    if(snprintf(path, sizeof(path), "%s", arg) >= (int)sizeof(path)) {
-      fprintf(stderr, "coach: %s (a path is at most %d bytes)\n", strerror(ENAMETOOLONG),
-              PATHS_MAX - 1);
-      return COACH_E_LIMIT;
-    }
+  coach_diag d;
+  char used[CONFIG_PATH_MAX];
+  if(config_load_auto(NULL, cfg, used, sizeof(used), &d) != COACH_OK) {
+    cli_print_diag(&d);
+    fprintf(stderr, "coach: using the default settings\n");
+    config_defaults(cfg);
   }
-  else {
+}
+
+typedef struct library_report {
+  const char *name; /* report only the files NAME.ini; NULL: every file */
+} library_report;
+
+static void report_routine(void *ctx, const coach_diag *d, bool kept_old)
+{
+  const library_report *lr = ctx;
+  (void)kept_old;
+  if(lr->name) {
+    const char *base = strrchr(d->file, '/');
+    base = base ? base + 1 : d->file;
+    size_t n = strlen(lr->name);
+    if(strncmp(base, lr->name, n) != 0 || strcmp(base + n, ".ini") != 0)
+      return;
+  }
+  cli_print_diag(d);
+  fprintf(stderr, "coach: %s is skipped, as coachd skips it\n", d->file);
+}
+
+coach_rc cli_load_library(const coach_config *cfg, const char *name, bool quiet, library *out)
+{
+  library_report lr = {.name = name};
+  coach_rc rc = library_load_config(out, cfg, NULL, quiet ? NULL : report_routine, &lr);
+  if(rc)
+    fprintf(stderr, "coach: cannot read the routines: %s\n", coach_rc_str(rc));
+  return rc;
+}
+
+/* "A, B and C": the folders a name was looked for in, for the message that it is not there. */
+static void list_dirs(const coach_config *cfg, char *buf, size_t len)
+{
+  library_dirs *d = malloc(sizeof(*d));
+  size_t used = 0;
+  buf[0] = '\0';
+  if(!d)
+    return;
+  library_dirs_from_config(cfg, d);
+  for(int i = d->count - 1; i >= 0 && used < len; i--) {
+    const char *sep = i == d->count - 1 ? "" : i == 0 ? " and " : ", ";
+    int n = snprintf(buf + used, len - used, "%s%s", sep, d->path[i]);
+    if(n < 0)
+      break;
+    used += (size_t)n;
+  }
+  free(d);
+}
+
+coach_rc cli_load_routine(const coach_config *cfg, const char *arg, routine **out)
+{
+  if(!looks_like_path(arg)) {
     if(!routine_name_valid(arg)) {
       fprintf(stderr, "coach: \"%s\" is not a routine name (names use a-z, 0-9, - and _; "
                       "to use a file, give its path ending in .ini)\n", arg);
       return COACH_E_INVALID;
     }
-    char user[PATHS_MAX], shipped[PATHS_MAX];
-    const char *dirs[2];
-    int n = 0;
-    if(paths_user_routines(user, sizeof(user)) == COACH_OK)
-      dirs[n++] = user;
-    if(paths_shipped_routines(shipped, sizeof(shipped)) == COACH_OK)
-      dirs[n++] = shipped;
-    path[0] = '\0';
-    for(int i = 0; i < n; i++) {
-      struct stat st;
-      char candidate[PATHS_MAX];
-      if(snprintf(candidate, sizeof(candidate), "%s/%s.ini", dirs[i], arg) >=
-         (int)sizeof(candidate))
-        continue;
-      if(stat(candidate, &st) == 0) {
-        memcpy(path, candidate, sizeof(path));
-        break;
-      }
-    }
-    if(!path[0]) {
-      fprintf(stderr, "coach: no routine named \"%s\" (the shipped ones are in %s; "
-                      "yours go in %s)\n", arg, n > 1 ? dirs[1] : "?", n > 0 ? dirs[0] : "?");
+    library lib;
+    coach_rc rc = cli_load_library(cfg, arg, false, &lib);
+    if(rc)
+      return rc;
+    routine *r = library_take(&lib, arg);
+    library_free(&lib);
+    if(!r) {
+      char dirs[1024];
+      list_dirs(cfg, dirs, sizeof(dirs));
+      fprintf(stderr, "coach: no routine named \"%s\" (coach list shows them; looked in %s)\n",
+              arg, dirs);
       return COACH_E_NOTFOUND;
     }
+    *out = r;
+    return COACH_OK;
+  }
+  if(strlen(arg) >= PATHS_MAX) {
+    fprintf(stderr, "coach: %s (a path is at most %d bytes)\n", strerror(ENAMETOOLONG),
+            PATHS_MAX - 1);
+    return COACH_E_LIMIT;
   }
   coach_diag d;
-  coach_diag_init(&d, path);
-  coach_rc rc = routine_load(path, out, &d);
+  coach_diag_init(&d, arg);
+  coach_rc rc = routine_load(arg, out, &d);
   if(rc)
     cli_print_diag(&d);
   return rc;
@@ -89,13 +136,13 @@ coach_rc cli_open_speech(speech **out)
   return rc;
 }
 
-/* The voice coachd would use: the one in the user's coach.ini, so that a rendered session
- * sounds like a live one. A broken settings file is reported and the defaults are used: an
- * offline render should not fail over a setting it barely needs. */
+/* The routine and voice coachd would use, so that a rendered session sounds like a live one. */
 int cli_session_prepare(const char *name_or_path, const char *length_text, cli_session *out)
 {
   cli_session s = {0};
-  if(cli_load_routine(name_or_path, &s.routine))
+  coach_config cfg;
+  cli_load_config(&cfg);
+  if(cli_load_routine(&cfg, name_or_path, &s.routine))
     return 1;
   char why[512] = "";
   int64_t length;
@@ -104,7 +151,7 @@ int cli_session_prepare(const char *name_or_path, const char *length_text, cli_s
     routine_free(s.routine);
     return 2;
   }
-  voice_settings voice = cli_default_voice();
+  voice_settings voice = cfg.voice;
   if(cli_open_speech(&s.speech) != COACH_OK) {
     routine_free(s.routine);
     return 1;
@@ -126,17 +173,4 @@ void cli_session_free(cli_session *s)
   speech_close(s->speech);
   routine_free(s->routine);
   *s = (cli_session){0};
-}
-
-voice_settings cli_default_voice(void)
-{
-  coach_config cfg;
-  coach_diag d;
-  char used[CONFIG_PATH_MAX];
-  if(config_load_auto(NULL, &cfg, used, sizeof(used), &d) != COACH_OK) {
-    cli_print_diag(&d);
-    fprintf(stderr, "coach: using the default voice\n");
-    config_defaults(&cfg);
-  }
-  return cfg.voice;
 }

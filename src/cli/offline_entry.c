@@ -16,6 +16,8 @@ int coach_offline_run(const char *version, const cli_command *cmd, int argc, cha
     int (*run)(const cli_command *self, int argc, char **argv);
   } bodies[] = {
       {"check", cli_run_check},
+      {"history", cli_run_history},
+      {"list", cli_run_list},
       {"render", cli_run_render},
       {"show", cli_run_show},
   };

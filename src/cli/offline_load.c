@@ -18,7 +18,7 @@ static const char *without_path(const char *err, const char *path)
   return err;
 }
 
-static int run_offline(const cli_command *self, int argc, char **argv)
+int cli_run_offline(const cli_command *self, int argc, char **argv)
 {
   char path[PATHS_MAX];
   if(paths_offline_module(path, sizeof(path)) != COACH_OK) {
@@ -44,17 +44,23 @@ const cli_command cli_cmd_check = {
     .name = "check",
     .args = "FILE...",
     .help = "check routine files and print every problem with its line",
-    .run = run_offline,
+    .run = cli_run_offline,
+};
+const cli_command cli_cmd_history = {
+    .name = "history",
+    .args = "[--json]",
+    .help = "the sessions practised: streak, calendar, recent ones",
+    .run = cli_run_offline,
 };
 const cli_command cli_cmd_render = {
     .name = "render",
     .args = "ROUTINE [LENGTH] -o FILE",
     .help = "write a whole session to a .wav, .flac or .ogg file",
-    .run = run_offline,
+    .run = cli_run_offline,
 };
 const cli_command cli_cmd_show = {
     .name = "show",
     .args = "ROUTINE [LENGTH]",
     .help = "print the session's timeline: when each cue starts and what it says",
-    .run = run_offline,
+    .run = cli_run_offline,
 };

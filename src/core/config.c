@@ -10,22 +10,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <ini.h>
-
+#include "ini_line.h"
 #include "listen_addr.h"
-#include "utf8.h"
+#include "voice_name.h"
 
 /* ---- the schema ----------------------------------------------------------------------- */
 
-enum { SEC_AUDIO, SEC_PULSE, SEC_PORTAUDIO, SEC_VOICE, SEC_ROUTINES, SEC_DAEMON, SEC_MPD,
-       SEC_COUNT };
+enum {
+  SEC_AUDIO,
+  SEC_PULSE,
+  SEC_PORTAUDIO,
+  SEC_VOICE,
+  SEC_ROUTINES,
+  SEC_DAEMON,
+  SEC_REMIND,
+  SEC_LISTEN,
+  SEC_MPD,
+  SEC_COUNT
+};
 /* Reader states for the current section besides a SEC_* index. */
 #define SECTION_NONE (-1) /* no header yet */
 #define SECTION_SKIP (-2) /* after an unknown or repeated header: its keys are not checked,
                            * the header's own message says what to fix */
 
-static const char *const section_names[SEC_COUNT] = {"audio", "pulse", "portaudio", "voice",
-                                                      "routines", "daemon", "mpd"};
+static const char *const section_names[SEC_COUNT] = {
+    "audio", "pulse", "portaudio", "voice", "routines", "daemon", "remind", "listen", "mpd"};
 
 typedef enum key_kind {
   KIND_INT,       /* a whole number in [min, max] at `offset` */
@@ -37,9 +46,12 @@ typedef enum key_kind {
   KIND_DIRS,      /* [routines] dirs: a list, may continue on indented lines */
   KIND_SOCKET,    /* a socket path of PATHS_SOCKET_MAX bytes at `offset` */
   KIND_LOG_LEVEL, /* [daemon] log_level */
-  KIND_BOOL,      /* yes/no (true/false, on/off) as a bool at `offset` */
+  /* [remind] (remind.h) */
+  KIND_REMIND_EVERY, KIND_REMIND_HOURS, KIND_REMIND_DAYS, KIND_REMIND_ROUTINE,
+  KIND_BOOL,      /* yes or no, a bool at `offset` */
+  KIND_TEXT,      /* free text of at most `max` - 1 bytes at `offset` */
+  KIND_PATH,      /* "" or a path (expand_path) into `max` bytes at `offset` */
   KIND_BIND,      /* [mpd] bind */
-  KIND_PASSWORD,  /* [mpd] password */
 } key_kind;
 
 typedef struct key_def {
@@ -69,17 +81,26 @@ static const key_def keys[] = {
   {SEC_DAEMON, "socket", KIND_SOCKET, offsetof(coach_config, socket), 0, 0},
   {SEC_DAEMON, "log_level", KIND_LOG_LEVEL, 0, 0, 0},
   {SEC_DAEMON, "max_clients", KIND_INT, offsetof(coach_config, max_clients), 1, 64},
+  {SEC_REMIND, "every", KIND_REMIND_EVERY, 0, 0, 0},
+  {SEC_REMIND, "hours", KIND_REMIND_HOURS, 0, 0, 0},
+  {SEC_REMIND, "days", KIND_REMIND_DAYS, 0, 0, 0},
+  {SEC_REMIND, "routine", KIND_REMIND_ROUTINE, 0, 0, 0},
+  {SEC_LISTEN, "enabled", KIND_BOOL, offsetof(coach_config, listen_enabled), 0, 0},
+  {SEC_LISTEN, "source", KIND_TEXT, offsetof(coach_config, listen_source), 0, CONFIG_DEVICE_MAX},
+  {SEC_LISTEN, "while_idle", KIND_BOOL, offsetof(coach_config, listen_while_idle), 0, 0},
+  {SEC_LISTEN, "echo_cancelled", KIND_BOOL, offsetof(coach_config, listen_echo_cancelled), 0,
+   0},
+  {SEC_LISTEN, "phrases", KIND_PATH, offsetof(coach_config, listen_phrases), 0, CONFIG_PATH_MAX},
+  {SEC_LISTEN, "model", KIND_PATH, offsetof(coach_config, listen_model), 0, CONFIG_PATH_MAX},
   {SEC_MPD, "enabled", KIND_BOOL, offsetof(coach_config, mpd_enabled), 0, 0},
   {SEC_MPD, "socket", KIND_SOCKET, offsetof(coach_config, mpd_socket), 0, 0},
   {SEC_MPD, "bind", KIND_BIND, 0, 0, 0},
-  {SEC_MPD, "password", KIND_PASSWORD, 0, 0, 0},
+  {SEC_MPD, "password", KIND_TEXT, offsetof(coach_config, mpd_password), 0, CONFIG_PASSWORD_MAX},
 };
 #define N_KEYS ((int)(sizeof(keys) / sizeof(keys[0])))
 
 static const char *const log_level_names[] = {"error", "warn", "info", "debug"};
 static const char *const output_names[] = {"auto", "pulse", "portaudio"};
-/* Pairs: true, then false. */
-static const char *const bool_names[] = {"yes", "no", "true", "false", "on", "off"};
 
 void config_defaults(coach_config *cfg)
 {
@@ -94,6 +115,7 @@ void config_defaults(coach_config *cfg)
   cfg->voice.volume = CONFIG_DEFAULT_VOICE_VOLUME;
   cfg->log_level = CONFIG_LOG_INFO;
   cfg->max_clients = CONFIG_DEFAULT_MAX_CLIENTS;
+  remind_defaults(&cfg->remind);
   cfg->mpd_enabled = true;
 }
 
@@ -106,17 +128,8 @@ const char *config_log_level_name(config_log_level level)
 
 /* ---- parse state ---------------------------------------------------------------------- */
 
-/* inih calls our reader for a line, then the handler for that same line, before reading the
- * next one; so the reader can note what the line is (its number, whether it is a
- * continuation, which section it opens) and the handler can rely on it. That is how the
- * handler gets line numbers and sees repeated or unknown empty sections, which inih's
- * portable API does not report. */
 typedef struct parse_ctx {
-  const char *data;
-  size_t len, pos;
-  int line;          /* the line most recently handed to inih, 1-based */
-  bool continuation; /* that line is indented under a key: inih passes it as more value */
-  bool after_key;    /* inih's prev_name is set: an indented line would be a continuation */
+  int line;          /* the line being read, 1-based */
   int section;       /* SEC_*, SECTION_NONE or SECTION_SKIP */
   int section_line[SEC_COUNT];
   int key_line[N_KEYS];
@@ -148,88 +161,49 @@ static int find_key(int section, const char *name)
   return -1;
 }
 
-/* Checks one raw line (without its newline). Bad lines are reported here and never reach
- * inih: it would cut an over-long line in two and parse the tail as a new line, and it
- * stops at a NUL. */
-static bool line_valid(parse_ctx *c, const char *s, size_t n, int reader_max)
+/* A line that is not text. Its indented follow-ups are part of the same mistake. */
+static void refused_line(parse_ctx *c, const ini_line *ln)
 {
-  size_t bad;
-  if(n > CONFIG_LINE_MAX || n + 1 >= (size_t)reader_max) {
+  switch(ln->problem) {
+  case INI_PROBLEM_TOO_LONG:
+    coach_diag_add(c->diag, c->line, "line is %zu bytes long; lines may be at most %d bytes",
+                   ln->length, INI_LINE_MAX);
+    break;
+  case INI_PROBLEM_NUL:
     coach_diag_add(c->diag, c->line,
-                   "line is %zu bytes long; lines may be at most %d bytes", n,
-                   CONFIG_LINE_MAX);
-    return false;
-  }
-  for(size_t i = 0; i < n; i++) {
-    unsigned char b = (unsigned char)s[i];
-    if(b == 0) {
-      coach_diag_add(c->diag, c->line,
-                     "NUL byte (byte %zu of the line); a config file is plain UTF-8 text", i + 1);
-      return false;
-    }
-    if((b < 0x20 && b != '\t') || b == 0x7F) {
-      coach_diag_add(c->diag, c->line,
-                     "control character 0x%02X (byte %zu of the line); a config file is plain text",
-                     b, i + 1);
-      return false;
-    }
-  }
-  bad = utf8_invalid_at((const unsigned char *)s, n);
-  if(bad < n) {
+                   "NUL byte (byte %zu of the line); a config file is plain UTF-8 text",
+                   ln->at + 1);
+    break;
+  case INI_PROBLEM_CONTROL:
     coach_diag_add(c->diag, c->line,
-                   "invalid UTF-8 (byte %zu of the line); save the file as UTF-8", bad + 1);
-    return false;
+                   "control character 0x%02X (byte %zu of the line); a config file is plain text",
+                   ln->byte, ln->at + 1);
+    break;
+  default:
+    coach_diag_add(c->diag, c->line,
+                   "invalid UTF-8 (byte %zu of the line); save the file as UTF-8", ln->at + 1);
+    break;
   }
-  return true;
+  c->last_key = -1;
 }
 
-/* inih's own scan (ini.c find_chars_or_comment with inline ';' comments): the first char of
- * `chars`, or a ';' after whitespace, or the end. Mirrored so the reader splits lines
- * exactly as inih will. */
-static char *find_chars_or_comment(char *s, const char *chars)
+/* A [section] line, or one that starts with '[' but is not closed: note which section the
+ * following keys belong to. */
+static void read_header(parse_ctx *c, const ini_line *ln)
 {
-  bool was_space = false;
-  while(*s && !(chars && strchr(chars, *s)) && !(was_space && *s == ';')) {
-    was_space = isspace((unsigned char)*s) != 0;
-    s++;
-  }
-  return s;
-}
-
-static char *skip_space(char *s)
-{
-  while(*s && isspace((unsigned char)*s))
-    s++;
-  return s;
-}
-
-/* A [section] line: note which section the following keys belong to. */
-static void read_header(parse_ctx *c, char *line, char *start)
-{
-  char *end = find_chars_or_comment(start + 1, "]");
-  char *name, *rest, *name_end;
   int id = -1;
 
   c->last_key = -1;
-  if(*end != ']') {
+  if(ln->kind != INI_LINE_SECTION) {
     coach_diag_add(c->diag, c->line, "section header has no closing ']'");
     c->section = SECTION_SKIP;
-    line[0] = '\0'; /* inih would only flag it too; it gets a blank line */
     return;
   }
-  c->after_key = false; /* inih clears prev_name on a header */
-  rest = skip_space(end + 1);
-  if(*rest && *rest != ';' && *rest != '#')
+  if(ln->trailing)
     coach_diag_add(c->diag, c->line,
                    "unexpected text after ']'; put each key on a line of its own");
-
-  name = skip_space(start + 1);
-  name_end = end;
-  while(name_end > name && isspace((unsigned char)name_end[-1]))
-    name_end--;
   for(int i = 0; i < SEC_COUNT; i++)
-    if((size_t)(name_end - name) == strlen(section_names[i]) &&
-       !strncmp(name, section_names[i], (size_t)(name_end - name)))
+    if(!strcmp(ln->name, section_names[i]))
       id = i;
   if(id < 0) {
     char known[200];
@@ -238,8 +212,7 @@ static void read_header(parse_ctx *c, char *line, char *start)
     for(int i = 0; i < SEC_COUNT && used < sizeof(known); i++)
       used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s", i ? ", " : "",
                                section_names[i]);
-    coach_diag_add(c->diag, c->line, "unknown section [%.*s] (known: %s)",
-                   (int)(name_end - name), name, known);
+    coach_diag_add(c->diag, c->line, "unknown section [%s] (known: %s)", ln->name, known);
     c->section = SECTION_SKIP;
   }
   else if(c->section_line[id]) {
@@ -253,69 +226,6 @@ static void read_header(parse_ctx *c, char *line, char *start)
     c->section_line[id] = c->line;
     c->section = id;
   }
-}
-
-/* Classifies a valid line the way inih r55 will parse it. */
-static void classify(parse_ctx *c, char *line)
-{
-  char *start = skip_space(line);
-  char *end, *name_end;
-
-  if(*start == '\0' || *start == ';' || *start == '#')
-    return; /* blank or comment */
-  if(c->after_key && start > line) {
-    /* Indented: inih hands it to the handler as more value for the key above (multi-line
-     * values are on). The handler decides whether that key takes more. */
-    c->continuation = true;
-    return;
-  }
-  if(*start == '[') {
-    read_header(c, line, start);
-    return;
-  }
-  end = find_chars_or_comment(start, "=:");
-  if(*end != '=' && *end != ':') {
-    coach_diag_add(c->diag, c->line,
-                   "expected \"key = value\", a [section] header or a ; comment");
-    c->last_key = -1;
-    line[0] = '\0';
-    return;
-  }
-  name_end = end;
-  while(name_end > start && isspace((unsigned char)name_end[-1]))
-    name_end--;
-  c->after_key = name_end > start; /* inih copies the (possibly empty) name to prev_name */
-}
-
-static char *read_line(char *str, int num, void *stream)
-{
-  parse_ctx *c = stream;
-  const char *start, *nl;
-  size_t n;
-
-  if(c->pos >= c->len)
-    return NULL;
-  start = c->data + c->pos;
-  nl = memchr(start, '\n', c->len - c->pos);
-  n = nl ? (size_t)(nl - start) : c->len - c->pos;
-  c->pos += n + (nl ? 1 : 0);
-  c->line++;
-  c->continuation = false;
-  if(n && start[n - 1] == '\r') /* CRLF files from other systems are fine */
-    n--;
-  if(c->line == 1 && n >= 3 && !memcmp(start, "\xEF\xBB\xBF", 3)) {
-    start += 3; /* a UTF-8 byte order mark, as some editors write */
-    n -= 3;
-  }
-  if(!line_valid(c, start, n, num)) {
-    c->last_key = -1; /* its indented follow-ups are part of the same mistake */
-    str[0] = '\0';
-    return str;
-  }
-  memcpy(str, start, n);
-  str[n] = '\0';
-  classify(c, str);
-  return str;
 }
 
 /* ---- values --------------------------------------------------------------------------- */
@@ -426,19 +336,35 @@ static bool add_dirs(parse_ctx *c, int k, const char *value)
   return ok;
 }
 
-/* eSpeak NG voice names ("en-us", "en-us+f3") and voice files in voices/: a plain name,
- * never a path, since it is looked up inside the voices folder. */
-static bool voice_name_valid(const char *s)
+/* [remind] (remind.h): the module that uses the values reads them. */
+static bool set_remind(parse_ctx *c, int k, const char *value)
 {
-  size_t n = strlen(s);
-  if(n == 0 || n >= sizeof(((voice_settings *)0)->name) || s[0] == '.' || s[0] == '-')
-    return false;
-  for(size_t i = 0; i < n; i++)
-    if(!isalnum((unsigned char)s[i]) && !strchr("-_+.", s[i]))
-      return false;
-  return true;
+  remind_settings *r = &c->cfg.remind;
+  char why[256] = "";
+  int64_t ms;
+  coach_rc rc = COACH_E_INVALID;
+  switch(keys[k].kind) {
+  case KIND_REMIND_EVERY:
+    rc = duration_parse(value, &ms, why, sizeof(why));
+    if(!rc)
+      r->every_ms = ms;
+    break;
+  case KIND_REMIND_HOURS: rc = remind_parse_hours(value, &r->from_min, &r->to_min, why,
+                                                  sizeof(why)); break;
+  case KIND_REMIND_DAYS: rc = remind_parse_days(value, &r->days, why, sizeof(why)); break;
+  case KIND_REMIND_ROUTINE:
+    if(routine_name_valid(value)) {
+      snprintf(r->routine, sizeof(r->routine), "%s", value);
+      return true;
+    }
+    coach_why(why, sizeof(why), "\"%s\" is not a routine name (a-z, 0-9, - and _)", value);
+    break;
+  default: break;
+  }
+  if(rc)
+    coach_diag_add(c->diag, c->line, "[remind] %s: %s", keys[k].name, why);
+  return rc == COACH_OK;
 }
-
 static bool set_value(parse_ctx *c, int k, const char *value)
 {
   coach_config *cfg = &c->cfg;
@@ -488,9 +414,7 @@ static bool set_value(parse_ctx *c, int k, const char *value)
       value = CONFIG_DEFAULT_VOICE; /* "" means the default, as for the other names */
     if(!voice_name_valid(value)) {
       coach_diag_add(c->diag, c->line,
-                     "[voice] name = \"%s\" is not a voice name (letters, digits and - _ + . "
-                     "as in en-us or en-us+f3, at most %zu bytes)",
-                     value, sizeof(cfg->voice.name) - 1);
+                     "[voice] name = \"%s\" is not a voice name (" VOICE_NAME_HELP ")", value);
       return false;
     }
     snprintf(cfg->voice.name, sizeof(cfg->voice.name), "%s", value);
@@ -521,15 +445,30 @@ static bool set_value(parse_ctx *c, int k, const char *value)
     memcpy(dest, path, strlen(path) + 1); /* fits: checked just above */
     return true;
   }
-  case KIND_BOOL:
-    for(size_t i = 0; i < sizeof(bool_names) / sizeof(bool_names[0]); i++)
-      if(!strcmp(value, bool_names[i])) {
-        *(bool *)(void *)((char *)cfg + keys[k].offset) = i % 2 == 0;
-        return true;
-      }
-    coach_diag_add(c->diag, c->line, "[%s] %s = \"%s\" is neither yes nor no", sec_name(k),
+  case KIND_BOOL: {
+    bool *b = (bool *)(void *)((char *)cfg + keys[k].offset);
+    if(!strcmp(value, "yes") || !strcmp(value, "no")) {
+      *b = value[0] == 'y';
+      return true;
+    }
+    coach_diag_add(c->diag, c->line, "[%s] %s = \"%s\": use yes or no", sec_name(k),
                    keys[k].name, value);
     return false;
+  }
+  case KIND_TEXT:
+  case KIND_PATH: {
+    char *dst = (char *)cfg + keys[k].offset;
+    size_t len = (size_t)keys[k].max;
+    if(keys[k].kind == KIND_PATH && *value)
+      return expand_path(c, k, value, dst, len);
+    if(strlen(value) >= len) {
+      coach_diag_add(c->diag, c->line, "[%s] %s is too long (at most %zu bytes)", sec_name(k),
+                     keys[k].name, len - 1);
+      return false;
+    }
+    memcpy(dst, value, strlen(value) + 1);
+    return true;
+  }
   case KIND_BIND: {
     char why[200];
     listen_addr addr;
@@ -544,14 +483,6 @@ static bool set_value(parse_ctx *c, int k, const char *value)
     memcpy(cfg->mpd_bind, value, strlen(value) + 1);
     return true;
   }
-  case KIND_PASSWORD:
-    if(strlen(value) >= sizeof(cfg->mpd_password)) {
-      coach_diag_add(c->diag, c->line, "[mpd] password is longer than %zu bytes",
-                     sizeof(cfg->mpd_password) - 1);
-      return false;
-    }
-    memcpy(cfg->mpd_password, value, strlen(value) + 1);
-    return true;
   case KIND_LOG_LEVEL:
     for(size_t i = 0; i < sizeof(log_level_names) / sizeof(log_level_names[0]); i++)
       if(!strcmp(value, log_level_names[i])) {
@@ -563,6 +494,8 @@ static bool set_value(parse_ctx *c, int k, const char *value)
                    "debug)",
                    value);
     return false;
+  default:
+    return set_remind(c, k, value);
   }
   return false;
 }
@@ -585,25 +518,13 @@ static void continue_value(parse_ctx *c, const char *value)
   c->last_key = -1; /* once is enough for a run of such lines */
 }
 
-static int on_value(void *user, const char *section, const char *name, const char *value)
+static void key_line(parse_ctx *c, const char *name, const char *value)
 {
-  parse_ctx *c = user;
   int k;
 
-  (void)section; /* the reader tracks sections itself, to catch repeats and typos */
-  if(!name || !value)
-    return 1; /* a new-section call, should inih be built with INI_CALL_HANDLER_ON_NEW_SECTION */
-  if(c->continuation) {
-    continue_value(c, value);
-    return 1;
-  }
   c->last_key = -1;
   if(c->section == SECTION_SKIP)
-    return 1;
-  if(!*name) {
-    coach_diag_add(c->diag, c->line, "no key name before '='");
-    return 1;
-  }
+    return; /* the header's own message says what to fix */
   if(c->section == SECTION_NONE) {
     char where[64] = "";
     for(k = 0; k < N_KEYS; k++)
@@ -614,7 +535,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
       }
     coach_diag_add(c->diag, c->line, "\"%s\" comes before any [section]%s%s", name,
                    *where ? "; it belongs under " : "", where);
-    return 1;
+    return;
   }
   k = find_key(c->section, name);
   if(k < 0) {
@@ -622,26 +543,30 @@ static int on_value(void *user, const char *section, const char *name, const cha
     known_keys(c->section, known, sizeof(known));
     coach_diag_add(c->diag, c->line, "unknown key \"%s\" in [%s] (known: %s)", name,
                    section_names[c->section], known);
-    return 1;
+    return;
   }
   if(c->key_line[k]) {
     coach_diag_add(c->diag, c->line, "\"%s\" is set twice in [%s] (first on line %d)", name,
                    section_names[c->section], c->key_line[k]);
-    return 1;
+    return;
   }
   c->key_line[k] = c->line;
   if(set_value(c, k, value))
     c->last_key = k;
-  return 1; /* problems are in the diag; inih's own error return is kept for syntax */
 }
 
-static bool diag_has_line(const coach_diag *d, int line)
+static void malformed_line(parse_ctx *c, const ini_line *ln)
 {
-  int n = d->count < COACH_DIAG_MAX ? d->count : COACH_DIAG_MAX;
-  for(int i = 0; i < n; i++)
-    if(d->entries[i].line == line)
-      return true;
-  return false;
+  if(ln->problem == INI_PROBLEM_UNCLOSED) {
+    read_header(c, ln);
+    return;
+  }
+  if(ln->problem == INI_PROBLEM_NO_KEY && c->section != SECTION_SKIP)
+    coach_diag_add(c->diag, c->line, "no key name before '='");
+  else if(ln->problem != INI_PROBLEM_NO_KEY)
+    coach_diag_add(c->diag, c->line,
+                   "expected \"key = value\", a [section] header or a ; comment");
+  c->last_key = -1;
 }
 
 /* A listener other machines can reach must ask for a password: without one, anyone on the
@@ -665,7 +590,8 @@ coach_rc config_load_buffer(const char *data, size_t len, const char *display_pa
                             coach_config *cfg, coach_diag *diag)
 {
   parse_ctx *c;
-  int rc;
+  ini_reader reader;
+  ini_line ln;
 
   coach_diag_init(diag, display_path);
   if(len > CONFIG_FILE_MAX_BYTES) {
@@ -677,22 +603,23 @@ coach_rc config_load_buffer(const char *data, size_t len, const char *display_pa
   c = calloc(1, sizeof(*c));
   if(!c)
     return COACH_E_NOMEM;
-  c->data = data;
-  c->len = len;
   c->section = SECTION_NONE;
   c->last_key = -1;
   c->diag = diag;
   config_defaults(&c->cfg);
 
-  rc = ini_parse_stream(read_line, c, on_value, c);
-  if(rc == -2) {
-    free(c);
-    return COACH_E_NOMEM;
+  ini_reader_init(&reader, data, len);
+  while(ini_reader_next(&reader, &ln)) {
+    c->line = ln.number;
+    switch(ln.kind) {
+    case INI_LINE_BLANK: break;
+    case INI_LINE_SECTION: read_header(c, &ln); break;
+    case INI_LINE_KEY: key_line(c, ln.name, ln.value); break;
+    case INI_LINE_CONTINUATION: continue_value(c, ln.value); break;
+    case INI_LINE_REFUSED: refused_line(c, &ln); break;
+    case INI_LINE_MALFORMED: malformed_line(c, &ln); break;
+    }
   }
-  /* The reader only hands inih lines it can parse, so this is a safety net for a line our
-   * classification and inih's disagree on. */
-  if(rc > 0 && !diag_has_line(diag, rc))
-    coach_diag_add(diag, rc, "cannot parse this line (expected [section] or key = value)");
   check_mpd_access(c);
   if(diag->count) {
     free(c);

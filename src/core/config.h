@@ -1,4 +1,4 @@
-/* config — the daemon's settings file, coach.ini (INI through inih).
+/* config — the daemon's settings file, coach.ini (INI lines through ini_line.h).
  *
  * Sections and keys (config/coach.ini documents each one for users; keep both in step):
  *   [audio]    output (auto | pulse | portaudio, auto), volume (0-100, 80), give_up_after
@@ -12,6 +12,12 @@
  *              by ',' or ':', may continue on indented lines)
  *   [daemon]   socket (control socket path, "" = paths_socket()), log_level
  *              (error|warn|info|debug, info), max_clients (1-64, 64)
+ *   [remind]   every (0-2h, 1h), hours (09:00-18:00), days (mon-fri), routine (lunge):
+ *              remind.h says what they mean
+ *   [listen]   enabled (yes|no, no), source (input name, "" = the sound server's default),
+ *              while_idle (yes|no, no), echo_cancelled (yes|no, no), phrases (phrase file,
+ *              "" = the user's or the shipped one), model (pocketsphinx model folder, "" =
+ *              Debian's pocketsphinx-en-us)
  *   [mpd]      enabled (yes|no, yes), socket ("" = mpd.socket beside the control socket),
  *              bind (ADDRESS:PORT for TCP as listen_addr.h reads it, "" = no TCP), password
  *              ("" = none; a bind that other machines can reach needs one)
@@ -24,7 +30,7 @@
  *
  * Loading is all-or-nothing, like routine_load(): a file either yields a complete, checked
  * configuration or changes nothing, with every problem recorded in the diag as
- * "FILE:LINE: what is wrong (what is allowed)". Lines longer than CONFIG_LINE_MAX bytes, bytes
+ * "FILE:LINE: what is wrong (what is allowed)". Lines longer than INI_LINE_MAX bytes, bytes
  * that are not UTF-8 text (NUL, control characters, invalid sequences), unknown sections and
  * keys, keys set twice, and out-of-range values are all errors: a typo in a setting must not
  * be silently ignored.
@@ -41,10 +47,10 @@
 
 #include "coach_error.h"
 #include "paths.h"
+#include "remind.h"
 #include "routine.h" /* voice_settings */
 
 #define CONFIG_FILE_MAX_BYTES (64 * 1024)
-#define CONFIG_LINE_MAX 190 /* bytes; inih cuts longer lines (PLATFORM.md), so refuse them */
 #define CONFIG_DEVICE_MAX 128
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_DIRS_MAX 8
@@ -97,6 +103,17 @@ typedef struct coach_config {
   config_log_level log_level;
   int max_clients;               /* connections served at once; more are refused */
 
+  /* [remind] */
+  remind_settings remind;
+  /* [listen]: coachd hears spoken commands itself (daemon/listen.h) */
+  bool listen_enabled;
+  bool listen_while_idle;                /* also with no session (costs CPU all the time) */
+  bool listen_echo_cancelled;            /* the source has coach's own sound removed (an
+                                            echo canceller): listen while coach speaks too */
+  char listen_source[CONFIG_DEVICE_MAX]; /* a PulseAudio source name; "" = the default */
+  char listen_phrases[CONFIG_PATH_MAX];  /* "" = ~/.config/coach/phrases.conf if there, else
+                                            the shipped config/phrases.conf */
+  char listen_model[CONFIG_PATH_MAX];    /* "" = RECOGNIZER_MODEL_DIR */
   /* [mpd]: the MPD protocol listener (src/daemon/mpd_server.h) */
   bool mpd_enabled;
   char mpd_socket[PATHS_SOCKET_MAX];      /* "" = mpd.socket beside the control socket */

@@ -89,6 +89,15 @@ coach_rc paths_shipped_routines(char *buf, size_t len)
   return data_entry("routines", buf, len);
 }
 
+coach_rc paths_cue_words(const char *language, char *buf, size_t len)
+{
+  char folder[PATHS_MAX];
+  coach_rc rc = data_entry("cues", folder, sizeof(folder));
+  if(rc)
+    return rc;
+  return put(buf, len, "%s/%s.ini", folder, language);
+}
+
 coach_rc paths_voices(char *buf, size_t len)
 {
   char data[PATHS_MAX];
@@ -98,17 +107,22 @@ coach_rc paths_voices(char *buf, size_t len)
   return put(buf, len, "%s/voices", data);
 }
 
-/* $XDG_CONFIG_HOME/coach, with the spec's default ~/.config. */
-static coach_rc user_config_dir(char *buf, size_t len)
+/* $VAR/coach, with the XDG spec's default ~/UNDER_HOME/coach when VAR is unset. */
+static coach_rc xdg_coach_dir(const char *var, const char *under_home, char *buf, size_t len)
 {
-  const char *xdg = env_absolute("XDG_CONFIG_HOME");
+  const char *xdg = env_absolute(var);
   const char *home;
   if(xdg)
     return put(buf, len, "%s/coach", xdg);
   home = env_nonempty("HOME");
   if(!home)
     return COACH_E_NOTFOUND;
-  return put(buf, len, "%s/.config/coach", home);
+  return put(buf, len, "%s/%s/coach", home, under_home);
+}
+
+static coach_rc user_config_dir(char *buf, size_t len)
+{
+  return xdg_coach_dir("XDG_CONFIG_HOME", ".config", buf, len);
 }
 
 coach_rc paths_user_routines(char *buf, size_t len)
@@ -120,18 +134,43 @@ coach_rc paths_user_routines(char *buf, size_t len)
   return put(buf, len, "%s/routines", dir);
 }
 
-coach_rc paths_user_config(char *buf, size_t len)
+/* $XDG_CONFIG_HOME/coach/NAME */
+static coach_rc user_config_file(const char *name, char *buf, size_t len)
 {
   char dir[PATHS_MAX];
   coach_rc rc = user_config_dir(dir, sizeof(dir));
   if(rc)
     return rc;
-  return put(buf, len, "%s/coach.ini", dir);
+  return put(buf, len, "%s/%s", dir, name);
+}
+
+coach_rc paths_user_config(char *buf, size_t len)
+{
+  return user_config_file("coach.ini", buf, len);
+}
+
+coach_rc paths_history(char *buf, size_t len)
+{
+  char dir[PATHS_MAX];
+  coach_rc rc = xdg_coach_dir("XDG_STATE_HOME", ".local/state", dir, sizeof(dir));
+  if(rc)
+    return rc;
+  return put(buf, len, "%s/history", dir);
 }
 
 coach_rc paths_default_config(char *buf, size_t len)
 {
   return data_entry("coach.ini", buf, len);
+}
+
+coach_rc paths_user_phrases(char *buf, size_t len)
+{
+  return user_config_file("phrases.conf", buf, len);
+}
+
+coach_rc paths_default_phrases(char *buf, size_t len)
+{
+  return data_entry("phrases.conf", buf, len);
 }
 
 /* NAME beside the running program when there is one, else the installed path. */

@@ -1,7 +1,8 @@
 /* ring — a single-producer single-consumer lock-free ring of mono float frames.
  *
- * The one way the engine thread hands mixed audio to the PortAudio callback (pa_ringbuffer is
- * not exported by Debian's PortAudio, PLATFORM.md). Wait-free on both sides: no lock, no
+ * The one way the engine thread hands mixed audio to the sound output, through the feed
+ * (feed.h), which retains what was read until it is heard (ring_retain). Our own because
+ * PortAudio's pa_ringbuffer is neither installed nor exported by Debian's PortAudio 19.6. Wait-free on both sides: no lock, no
  * allocation, no system call after ring_new(), so the consumer side is safe in a real-time
  * audio callback.
  *

@@ -1,21 +1,22 @@
-/* routine — loading a routine file: a line reader feeding inih, then interpretation and
- * validation of what it collected.
+/* routine — loading a routine file: its lines through ini_line, then interpretation and
+ * validation of what they said.
  *
  * Three passes, so that every problem in a file is reported in one go:
- *  1. next_line() hands inih one line at a time from memory. It numbers the lines, refuses
- *     lines inih would mangle (too long, NUL, bad UTF-8) and reads [section] headers itself:
- *     inih neither reports line numbers nor tells consecutive sections of the same name apart.
- *     on_pair() stores each key with its line; continuation lines extend the last key.
+ *  1. read_lines() takes each line ini_line reads: [section] headers say where keys go, each
+ *     key is stored with its line, continuation lines extend the last key.
  *  2. build_*() interpret the stored keys of each section into the routine.
  *  3. check_*() look at the routine as a whole: the length, the block graph, the session.
  * Any problem means no routine: everything is freed and the caller gets the diagnostics.
  */
 #include "routine.h"
-#include "utf8.h"
+
+#include "ini_line.h"
+#include "paths.h"
+#include "sentence.h"
+#include "voice_name.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,30 +29,31 @@
 #define HOLD_MIN_MS 5000
 #define REMIND_MIN_MS 10000
 #define STEP_FOR_MIN_MS 1000
-#define KEYS_MAX 10
+#define KEYS_MAX 12
 
 static const char *const kind_names[] = {
   [STEP_SAY] = "say",       [STEP_HOLD] = "hold",   [STEP_BREATHE] = "breathe",
   [STEP_PAUSE] = "pause",   [STEP_CHIME] = "chime", [STEP_SIDES] = "sides",
-  [STEP_REPEAT] = "repeat",
+  [STEP_REPEAT] = "repeat", [STEP_WAIT] = "wait",
 };
 #define N_KINDS ((int)(sizeof(kind_names) / sizeof(kind_names[0])))
-#define KIND_CHOICES "say, hold, breathe, pause, chime, sides or repeat"
+#define KIND_CHOICES "say, hold, breathe, pause, chime, wait, sides or repeat"
 
 static const char *const routine_keys[KEYS_MAX + 1] = {
   "title", "summary", "steps", "length", "min_length", "max_length",
-  "voice", "rate",    "pitch", "volume", NULL,
+  "voice", "rate",    "pitch", "volume", "language",   NULL,
 };
 
 /* Keys each kind of step takes besides `do`. */
 static const char *const step_keys[][KEYS_MAX + 1] = {
   [STEP_SAY] = {"text", "after", NULL},
-  [STEP_HOLD] = {"for", "text", "halfway", "count", NULL},
+  [STEP_HOLD] = {"for", "text", "halfway", "count", "reminder", NULL},
   [STEP_BREATHE] = {"pattern", "for", "breaths", "guide", "remind", "reminder", NULL},
   [STEP_PAUSE] = {"for", NULL},
   [STEP_CHIME] = {NULL},
-  [STEP_SIDES] = {"steps", "switch", "sides", NULL},
-  [STEP_REPEAT] = {"steps", "times", "text", NULL},
+  [STEP_SIDES] = {"steps", "switch", "sides", "after", NULL},
+  [STEP_REPEAT] = {"steps", "times", "text", "after", NULL},
+  [STEP_WAIT] = {"text", "for", NULL},
 };
 
 /* What to write for a missing key, for "(add KEY = EXAMPLE)". */
@@ -89,23 +91,13 @@ typedef struct raw_section {
   int n_entries, cap_entries;
 } raw_section;
 
-typedef enum line_kind {
-  LINE_OTHER, /* blank, comment, header or a refused line: inih calls no handler for it */
-  LINE_KEY,
-  LINE_CONTINUATION,
-} line_kind;
-
 typedef struct loader {
-  const char *data;
-  size_t len, pos;
-  int line;       /* the line the reader handed out last */
-  line_kind kind; /* what that line is, as inih will see it */
-  /* inih continues the last key on an indented line until the next header; mirrored here so
-   * that the reader knows which lines inih will take as continuations. */
-  bool key_open;
+  int line; /* the line being read */
 
   raw_section routine_section;
   bool have_routine;
+  raw_section cues_section;
+  bool have_cues;
   raw_section *steps; /* ROUTINE_STEPS_MAX of them */
   int n_steps;
   raw_section *section; /* where keys go; NULL drops them (no section yet, or a bad header) */
@@ -142,18 +134,6 @@ static char *skip_space(char *s)
   return s;
 }
 
-/* inih's rule, copied so the reader splits lines exactly as inih will: the first of chars,
- * or a ';' that follows whitespace (an inline comment), or the end. */
-static char *find_chars_or_comment(char *s, const char *chars)
-{
-  bool was_space = false;
-  while(*s && (!chars || !strchr(chars, *s)) && !(was_space && *s == ';')) {
-    was_space = is_space(*s);
-    s++;
-  }
-  return s;
-}
-
 static char *dup_text(loader *ld, const char *s)
 {
   char *copy = strdup(s);
@@ -180,45 +160,54 @@ bool routine_name_valid(const char *name)
   return name && name[0] != '-' && step_name_valid(name);
 }
 
-/* A header line, start at its '['. Sets where the following keys go. */
-static void section_line(loader *ld, char *start)
+/* [routine] or [cues], which a file has once: keys go to sec unless it was opened before. */
+static void open_single(loader *ld, raw_section *sec, bool *have, const char *name)
+{
+  if(*have) {
+    coach_diag_add(ld->diag, ld->line,
+                   "a second [%s] section (the first is at line %d; a file has one)", name,
+                   sec->line);
+    return;
+  }
+  *have = true;
+  sec->line = ld->line;
+  ld->section = sec;
+}
+
+/* A header line (or one that starts with '[' but is not closed). Sets where the following
+ * keys go. */
+static void section_line(loader *ld, const ini_line *ln)
 {
   ld->section = NULL;
   ld->entry_open = false;
   ld->seen_header = true;
-  char *close = find_chars_or_comment(start + 1, "]");
-  if(*close != ']') {
+  if(ln->kind != INI_LINE_SECTION) {
     coach_diag_add(ld->diag, ld->line,
                    "section header without a closing ] (write [routine] or [step NAME])");
     return;
   }
-  *close = '\0';
-  char *after = skip_space(close + 1);
-  if(*after && *after != ';' && *after != '#')
+  if(ln->trailing)
     coach_diag_add(ld->diag, ld->line,
                    "text after the section header (put a comment on its own line after ;)");
-  char *inner = skip_space(start + 1);
-  strip_end(inner);
+  const char *inner = ln->name;
 
+  if(!strcmp(inner, "cues")) {
+    open_single(ld, &ld->cues_section, &ld->have_cues, "cues");
+    return;
+  }
   if(!strcmp(inner, "routine")) {
-    if(ld->have_routine) {
-      coach_diag_add(ld->diag, ld->line,
-                     "a second [routine] section (the first is at line %d; a file has one)",
-                     ld->routine_section.line);
-      return;
-    }
-    ld->have_routine = true;
-    ld->routine_section.line = ld->line;
-    ld->section = &ld->routine_section;
+    open_single(ld, &ld->routine_section, &ld->have_routine, "routine");
     return;
   }
   if(strncmp(inner, "step", 4) || (inner[4] && !is_space(inner[4]))) {
     coach_diag_add(ld->diag, ld->line,
-                   "unknown section [%.*s] (sections are [routine] and [step NAME])", ECHO,
+                   "unknown section [%.*s] (sections are [routine], [step NAME] and [cues])", ECHO,
                    inner);
     return;
   }
-  char *name = skip_space(inner + 4);
+  const char *name = inner + 4;
+  while(is_space(*name))
+    name++;
   if(!*name) {
     coach_diag_add(ld->diag, ld->line, "[step] without a name (write [step NAME])");
     return;
@@ -264,6 +253,13 @@ static bool is_known_key(const char *key, size_t n)
     for(int k = 0; step_keys[kind][k]; k++)
       if(strlen(step_keys[kind][k]) == n && !strncmp(step_keys[kind][k], key, n))
         return true;
+  char name[KEYS_MAX * 2];
+  if(n < sizeof(name)) {
+    memcpy(name, key, n);
+    name[n] = '\0';
+    if(cues_key_known(name))
+      return true;
+  }
   return n == 2 && !strncmp(key, "do", 2);
 }
 
@@ -278,130 +274,6 @@ static bool looks_like_key(const char *s)
   while(*p == ' ' || *p == '\t')
     p++;
   return n && *p == '=' && is_known_key(s, n);
-}
-
-static void continuation_line(loader *ld, char *start)
-{
-  /* inih r55 keeps inline comments on continuation lines (later versions strip them): strip
-   * them here so " ; note" is a comment on every line, as config/ROUTINES.md says. */
-  *find_chars_or_comment(start, NULL) = '\0';
-  strip_end(start);
-  if(looks_like_key(start)) {
-    coach_diag_add(ld->diag, ld->line,
-                   "indented key (keys start at the beginning of the line; only continued "
-                   "text is indented)");
-    *start = '\0';
-    return;
-  }
-  ld->kind = LINE_CONTINUATION;
-}
-
-/* Returns false when the line is refused (it is then fed to inih as a blank line). */
-static bool key_line(loader *ld, char *start)
-{
-  char *sep = find_chars_or_comment(start, "=:");
-  if(*sep == ':') {
-    coach_diag_add(ld->diag, ld->line,
-                   "\"%.*s\" uses \":\" (write key = value, with an equals sign)", ECHO, start);
-    return false;
-  }
-  if(*sep != '=') {
-    coach_diag_add(ld->diag, ld->line,
-                   "\"%.*s\" is not key = value (indent it to continue the text above, or "
-                   "make it a comment with ;)",
-                   ECHO, start);
-    return false;
-  }
-  if(sep == start) {
-    coach_diag_add(ld->diag, ld->line, "a value without a key (write key = value)");
-    return false;
-  }
-  ld->kind = LINE_KEY;
-  ld->key_open = true;
-  return true;
-}
-
-/* Decides what inih will make of the line in buf, records headers, and rewrites buf where
- * inih must not see the original (refused lines, headers, comments on continuations). */
-static void classify_line(loader *ld, char *buf)
-{
-  char *start = skip_space(buf);
-  strip_end(start);
-  if(!*start || *start == ';' || *start == '#')
-    return;
-  if(ld->key_open && start > buf) {
-    continuation_line(ld, start);
-    return;
-  }
-  if(*start == '[') {
-    section_line(ld, start);
-    /* inih cuts section names at 50 bytes; it gets a neutral header so its own idea of the
-     * section cannot matter, and it ends the open key just as the reader did. */
-    strcpy(buf, "[]");
-    ld->key_open = false;
-    return;
-  }
-  if(!key_line(ld, start))
-    buf[0] = '\0';
-}
-
-/* Refuses a line inih would cut or that is not text. Reports it and returns false. */
-static bool line_acceptable(loader *ld, const char *text, size_t n, size_t buf_size)
-{
-  size_t max = ROUTINE_LINE_MAX;
-  if(buf_size < max + 2)
-    max = buf_size - 2;
-  if(memchr(text, '\0', n)) {
-    coach_diag_add(ld->diag, ld->line,
-                   "the line contains a NUL byte (a routine file is UTF-8 text)");
-    return false;
-  }
-  if(n > max) {
-    coach_diag_add(ld->diag, ld->line,
-                   "the line is %zu bytes long, more than %zu (wrap long text onto indented "
-                   "continuation lines)",
-                   n, max);
-    return false;
-  }
-  size_t bad = utf8_invalid_at((const unsigned char *)text, n);
-  if(bad < n) {
-    coach_diag_add(ld->diag, ld->line,
-                   "the line is not valid UTF-8 (byte %zu; save the file as UTF-8)", bad + 1);
-    return false;
-  }
-  return true;
-}
-
-/* inih's line reader: one line from memory per call. */
-static char *next_line(char *buf, int size, void *stream)
-{
-  loader *ld = stream;
-  if(ld->nomem || ld->pos >= ld->len || size < 3)
-    return NULL;
-  const char *text = ld->data + ld->pos;
-  size_t rest = ld->len - ld->pos;
-  const char *newline = memchr(text, '\n', rest);
-  size_t n = newline ? (size_t)(newline - text) : rest;
-  ld->pos += newline ? n + 1 : n;
-  ld->line++;
-  ld->kind = LINE_OTHER;
-  if(n && text[n - 1] == '\r')
-    n--;
-  if(ld->line == 1 && n >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
-    text += 3;
-    n -= 3;
-  }
-
-  buf[0] = '\0';
-  if(line_acceptable(ld, text, n, (size_t)size)) {
-    memcpy(buf, text, n);
-    buf[n] = '\0';
-    classify_line(ld, buf);
-  }
-  else if(ld->section)
-    ld->section->lost_line = true;
-  strcat(buf, "\n");
-  return buf;
 }
 
 static void add_entry(loader *ld, const char *key, const char *value)
@@ -469,18 +341,88 @@ static void extend_entry(loader *ld, const char *text)
   e->value_len += add;
 }
 
-static int on_pair(void *user, const char *section, const char *name, const char *value)
+static void continuation_line(loader *ld, const char *text)
 {
-  loader *ld = user;
-  (void)section; /* the reader tracks sections: inih's copy may be cut short */
-  if(!name || !value || ld->nomem)
-    return 1;
-  if(ld->kind == LINE_CONTINUATION)
-    extend_entry(ld, value);
-  else if(ld->kind == LINE_KEY)
-    add_entry(ld, name, value);
-  /* Problems are in the diagnostics; inih's single error line would add nothing. */
-  return 1;
+  if(looks_like_key(text)) {
+    coach_diag_add(ld->diag, ld->line,
+                   "indented key (keys start at the beginning of the line; only continued "
+                   "text is indented)");
+    return;
+  }
+  extend_entry(ld, text);
+}
+
+static void key_line(loader *ld, const ini_line *ln)
+{
+  if(ln->separator != ':') {
+    add_entry(ld, ln->name, ln->value);
+    return;
+  }
+  coach_diag_add(ld->diag, ld->line,
+                 "\"%.*s\" uses \":\" (write key = value, with an equals sign)", ECHO,
+                 ln->text);
+  ld->entry_open = false; /* its continuation lines belong to the same mistake */
+}
+
+static void refused_line(loader *ld, const ini_line *ln)
+{
+  switch(ln->problem) {
+  case INI_PROBLEM_NUL:
+    coach_diag_add(ld->diag, ld->line,
+                   "the line contains a NUL byte (a routine file is UTF-8 text)");
+    break;
+  case INI_PROBLEM_CONTROL:
+    coach_diag_add(ld->diag, ld->line,
+                   "the line contains the control character 0x%02X (byte %zu; a routine file "
+                   "is UTF-8 text)",
+                   ln->byte, ln->at + 1);
+    break;
+  case INI_PROBLEM_TOO_LONG:
+    coach_diag_add(ld->diag, ld->line,
+                   "the line is %zu bytes long, more than %d (wrap long text onto indented "
+                   "continuation lines)",
+                   ln->length, INI_LINE_MAX);
+    break;
+  default:
+    coach_diag_add(ld->diag, ld->line,
+                   "the line is not valid UTF-8 (byte %zu; save the file as UTF-8)",
+                   ln->at + 1);
+    break;
+  }
+  if(ld->section)
+    ld->section->lost_line = true;
+}
+
+static void malformed_line(loader *ld, const ini_line *ln)
+{
+  if(ln->problem == INI_PROBLEM_UNCLOSED)
+    section_line(ld, ln);
+  else if(ln->problem == INI_PROBLEM_NO_KEY)
+    coach_diag_add(ld->diag, ld->line, "a value without a key (write key = value)");
+  else
+    coach_diag_add(ld->diag, ld->line,
+                   "\"%.*s\" is not key = value (indent it to continue the text above, or "
+                   "make it a comment with ;)",
+                   ECHO, ln->text);
+}
+
+/* Pass 1: every line of the file into the raw sections. */
+static void read_lines(loader *ld, const char *data, size_t len)
+{
+  ini_reader reader;
+  ini_line ln;
+  ini_reader_init(&reader, data, len);
+  while(!ld->nomem && ini_reader_next(&reader, &ln)) {
+    ld->line = ln.number;
+    switch(ln.kind) {
+    case INI_LINE_BLANK: break;
+    case INI_LINE_SECTION: section_line(ld, &ln); break;
+    case INI_LINE_KEY: key_line(ld, &ln); break;
+    case INI_LINE_CONTINUATION: continuation_line(ld, ln.value); break;
+    case INI_LINE_REFUSED: refused_line(ld, &ln); break;
+    case INI_LINE_MALFORMED: malformed_line(ld, &ln); break;
+    }
+  }
 }
 
 static void free_section(raw_section *sec)
@@ -744,8 +686,10 @@ static void build_say(loader *ld, routine_step *s, const found_keys *f, const ch
     take_duration(ld, after, false, 0, "a pause after speech", &s->after_ms);
 }
 
-static void build_hold(loader *ld, routine_step *s, const found_keys *f, const char *where,
-                       int header_line)
+static void build_reminders(loader *ld, routine_step *s, const raw_section *sec, int max);
+
+static void build_hold(loader *ld, const routine *r, routine_step *s, const raw_section *sec,
+                       const found_keys *f, const char *where, int header_line)
 {
   const raw_entry *e = found(f, "for");
   if(!e)
@@ -753,7 +697,9 @@ static void build_hold(loader *ld, routine_step *s, const found_keys *f, const c
   else
     take_duration(ld, e, true, HOLD_MIN_MS, "a hold", &s->for_ms);
   take_text(ld, found(f, "text"), true, where, header_line, "text", &s->text);
-  s->halfway = dup_text(ld, "Halfway.");
+  /* The cue words are missing only in a routine already refused (build_cues said why). */
+  if(r->cues.halfway)
+    s->halfway = dup_text(ld, r->cues.halfway);
   e = found(f, "halfway");
   if(e && !strcmp(e->value, "none")) {
     free(s->halfway);
@@ -764,19 +710,41 @@ static void build_hold(loader *ld, routine_step *s, const found_keys *f, const c
   e = found(f, "count");
   if(e)
     take_int(ld, e, 0, ROUTINE_COUNT_MAX, &s->count);
+  build_reminders(ld, s, sec, ROUTINE_HOLD_REMINDERS_MAX);
 }
 
-static void build_reminders(loader *ld, routine_step *s, const raw_section *sec)
+/* A breathing reminder may name the phase it is about: "in: ..." starts it with an in-breath,
+ * "out: ..." (or no prefix) with an out-breath. Returns the text after the prefix. */
+static const char *reminder_phase(const char *value, bool *on_in)
+{
+  *on_in = false;
+  const char *p = value;
+  if(!strncmp(p, "in:", 3)) {
+    *on_in = true;
+    p += 3;
+  }
+  else if(!strncmp(p, "out:", 4))
+    p += 4;
+  else
+    return value;
+  while(is_space(*p))
+    p++;
+  return p;
+}
+
+/* The reminder keys of sec, at most max of them (breathe: with their phases). */
+static void build_reminders(loader *ld, routine_step *s, const raw_section *sec, int max)
 {
   int n = 0;
   for(int i = 0; i < sec->n_entries; i++)
     n += !strcmp(sec->entries[i].key, "reminder");
   if(!n)
     return;
-  if(n > ROUTINE_REMINDERS_MAX)
-    n = ROUTINE_REMINDERS_MAX;
+  if(n > max)
+    n = max;
   s->reminders = calloc((size_t)n, sizeof(*s->reminders));
-  if(!s->reminders) {
+  s->remind_on_in = calloc((size_t)n, sizeof(*s->remind_on_in));
+  if(!s->reminders || !s->remind_on_in) {
     ld->nomem = true;
     return;
   }
@@ -784,12 +752,14 @@ static void build_reminders(loader *ld, routine_step *s, const raw_section *sec)
     const raw_entry *e = &sec->entries[i];
     if(strcmp(e->key, "reminder"))
       continue;
-    if(s->n_reminders == ROUTINE_REMINDERS_MAX) {
-      coach_diag_add(ld->diag, e->line, "more than %d reminders (keep at most %d)",
-                     ROUTINE_REMINDERS_MAX, ROUTINE_REMINDERS_MAX);
+    if(s->n_reminders == max) {
+      coach_diag_add(ld->diag, e->line, "more than %d reminders (keep at most %d)", max, max);
       break;
     }
-    if(take_text(ld, e, true, NULL, 0, "reminder", &s->reminders[s->n_reminders]))
+    raw_entry text = *e;
+    if(s->kind == STEP_BREATHE)
+      text.value = (char *)reminder_phase(e->value, &s->remind_on_in[s->n_reminders]);
+    if(take_text(ld, &text, true, NULL, 0, "reminder", &s->reminders[s->n_reminders]))
       s->n_reminders++;
   }
 }
@@ -822,7 +792,7 @@ static void build_breathe(loader *ld, routine_step *s, const raw_section *sec,
   const raw_entry *remind = found(f, "remind");
   if(remind)
     take_duration(ld, remind, false, REMIND_MIN_MS, "reminders", &s->remind_ms);
-  build_reminders(ld, s, sec);
+  build_reminders(ld, s, sec, ROUTINE_REMINDERS_MAX);
   const raw_entry *first_reminder = found(f, "reminder");
   if(remind && !first_reminder)
     coach_diag_add(ld->diag, remind->line,
@@ -833,6 +803,15 @@ static void build_breathe(loader *ld, routine_step *s, const raw_section *sec,
                    "reminder without remind (add remind = how often, e.g. 3m)");
 }
 
+/* Quiet after a sides or repeat step's text: `after`, else the kind's default. */
+static void take_after(loader *ld, routine_step *s, const found_keys *f, int64_t default_ms)
+{
+  s->after_ms = default_ms;
+  const raw_entry *after = found(f, "after");
+  if(after)
+    take_duration(ld, after, false, 0, "a pause after speech", &s->after_ms);
+}
+
 static void build_sides(loader *ld, const routine *r, routine_step *s, const found_keys *f,
                         const char *where, int header_line)
 {
@@ -841,13 +820,14 @@ static void build_sides(loader *ld, const routine *r, routine_step *s, const fou
     report_missing(ld, header_line, where, "steps");
   else
     take_steps(ld, r, e, &s->children, &s->n_children);
-  s->text = dup_text(ld, "Now switch sides.");
+  if(r->cues.switch_sides)
+    s->text = dup_text(ld, r->cues.switch_sides);
   take_text(ld, found(f, "switch"), false, where, header_line, "switch", &s->text);
+  take_after(ld, s, f, ROUTINE_SWITCH_AFTER_MS);
 
-  static const char *const default_sides[] = {"left", "right"};
   char *storage = NULL, *names[ROUTINE_SIDES_MAX];
-  const char *const *sides = default_sides;
-  int n = 2;
+  const char *const *sides = (const char *const *)r->cues.sides;
+  int n = r->cues.n_sides;
   e = found(f, "sides");
   if(e) {
     if(!split_list(ld, e, ROUTINE_SIDES_MAX, &storage, names, &n))
@@ -891,6 +871,17 @@ static void build_repeat(loader *ld, const routine *r, routine_step *s, const fo
   else
     take_int(ld, e, 2, ROUTINE_REPEAT_MAX, &s->times);
   take_text(ld, found(f, "text"), false, where, header_line, "text", &s->text);
+  take_after(ld, s, f, ROUTINE_ROUND_AFTER_MS);
+}
+
+static void build_wait(loader *ld, routine_step *s, const found_keys *f, const char *where,
+                       int header_line)
+{
+  take_text(ld, found(f, "text"), true, where, header_line, "text", &s->text);
+  s->for_ms = ROUTINE_WAIT_DEFAULT_MS;
+  const raw_entry *e = found(f, "for");
+  if(e)
+    take_duration(ld, e, false, STEP_FOR_MIN_MS, "a wait", &s->for_ms);
 }
 
 /* Builds step i. *for_line gets the line of its `for = length`, if any. */
@@ -935,12 +926,12 @@ static void build_step(loader *ld, routine *r, int i, int *for_line)
   found_keys f;
   collect_keys(ld, sec, step_keys[kind], kind, &f);
   const raw_entry *for_e = found(&f, "for");
-  if(for_e && !strcmp(for_e->value, "length"))
+  if(for_e && !strcmp(for_e->value, "length") && s->kind != STEP_WAIT)
     *for_line = for_e->line;
 
   switch(s->kind) {
   case STEP_SAY: build_say(ld, s, &f, where, sec->line); break;
-  case STEP_HOLD: build_hold(ld, s, &f, where, sec->line); break;
+  case STEP_HOLD: build_hold(ld, r, s, sec, &f, where, sec->line); break;
   case STEP_BREATHE: build_breathe(ld, s, sec, &f, where); break;
   case STEP_PAUSE:
     if(!for_e)
@@ -951,21 +942,8 @@ static void build_step(loader *ld, routine *r, int i, int *for_line)
   case STEP_CHIME: break;
   case STEP_SIDES: build_sides(ld, r, s, &f, where, sec->line); break;
   case STEP_REPEAT: build_repeat(ld, r, s, &f, where, sec->line); break;
+  case STEP_WAIT: build_wait(ld, s, &f, where, sec->line); break;
   }
-}
-
-static bool voice_name_valid(const char *v)
-{
-  size_t n = strlen(v);
-  if(!n || n >= sizeof(((voice_settings *)0)->name) || v[0] == '/' || strstr(v, ".."))
-    return false;
-  for(size_t i = 0; i < n; i++) {
-    char c = v[i];
-    if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' ||
-         c == '_' || c == '+' || c == '.' || c == '/'))
-      return false;
-  }
-  return true;
 }
 
 /* The [routine] length keys, kept for the checks that need the steps too. */
@@ -1004,17 +982,96 @@ static void build_routine(loader *ld, routine *r, length_keys *lk)
     if(voice_name_valid(e->value))
       snprintf(r->voice.name, sizeof(r->voice.name), "%s", e->value);
     else
-      coach_diag_add(ld->diag, e->line,
-                     "voice: \"%.*s\" is not a voice name (write an eSpeak NG voice such as "
-                     "en-us, or a file name in voices/)",
+      coach_diag_add(ld->diag, e->line, "voice: \"%.*s\" is not a voice name (" VOICE_NAME_HELP ")",
                      ECHO, e->value);
   }
+  e = found(&f, "language");
+  if(e && step_name_valid(e->value)) {
+    free(r->language);
+    r->language = dup_text(ld, e->value);
+  }
+  else if(e)
+    coach_diag_add(ld->diag, e->line,
+                   "language: \"%.*s\" is not a language name (write one such as en or de: "
+                   "1-%d characters of a-z 0-9 _ -)",
+                   ECHO, e->value, ROUTINE_NAME_MAX);
   if((e = found(&f, "rate")))
     take_int(ld, e, 80, 260, &r->voice.rate);
   if((e = found(&f, "pitch")))
     take_int(ld, e, 0, 100, &r->voice.pitch);
   if((e = found(&f, "volume")))
     take_int(ld, e, 0, 200, &r->voice.volume);
+}
+
+static coach_rc read_file(const char *path, char **data, size_t *len, coach_diag *diag);
+
+/* The table of the routine's language, read into *table; problems go into the routine's
+ * diagnostics, naming the table. */
+static bool load_cue_table(loader *ld, const routine *r, cue_words *table)
+{
+  char path[PATHS_MAX], why[COACH_DIAG_MSG];
+  coach_rc rc = paths_cue_words(r->language, path, sizeof(path));
+  if(rc) {
+    coach_diag_add(ld->diag, 0, "no cue words for language %s: %s", r->language,
+                   coach_rc_str(rc));
+    return false;
+  }
+  coach_diag table_diag;
+  char *data;
+  size_t len;
+  coach_diag_init(&table_diag, path);
+  rc = read_file(path, &data, &len, &table_diag);
+  if(!rc) {
+    rc = cues_parse(data, len, path, table, &table_diag);
+    free(data);
+  }
+  if(rc == COACH_E_NOMEM) {
+    ld->nomem = true;
+    return false;
+  }
+  if(rc && table_diag.count) {
+    coach_diag_format(&table_diag, 0, why, sizeof(why));
+    coach_diag_add(ld->diag, 0,
+                   "the cue words of language %s cannot be used (%s; give them in a [cues] "
+                   "section: " CUES_KEYS ")",
+                   r->language, why);
+  }
+  return rc == COACH_OK;
+}
+
+/* The routine's own [cues], completed from its language's table when it leaves any out. */
+static void build_cues(loader *ld, routine *r)
+{
+  const raw_section *sec = &ld->cues_section;
+  for(int i = 0; i < sec->n_entries; i++) {
+    const raw_entry *e = &sec->entries[i];
+    char why[COACH_DIAG_MSG];
+    for(int k = 0; k < i; k++)
+      if(!strcmp(sec->entries[k].key, e->key)) {
+        coach_diag_add(ld->diag, e->line,
+                       "duplicate key \"%.*s\" (the first is at line %d; give each key once)",
+                       ECHO, e->key, sec->entries[k].line);
+        break;
+      }
+    coach_rc rc = cues_set(&r->cues, e->key, e->value, why, sizeof(why));
+    if(rc == COACH_E_NOMEM)
+      ld->nomem = true;
+    else if(rc)
+      coach_diag_add(ld->diag, e->line, "%s", why);
+  }
+  if(!cues_missing(&r->cues) || ld->nomem)
+    return;
+  cue_words table = {0};
+  if(load_cue_table(ld, r, &table)) {
+    if(cues_fill(&r->cues, &table))
+      ld->nomem = true;
+    const char *missing = cues_missing(&r->cues);
+    if(missing && !ld->nomem)
+      coach_diag_add(ld->diag, ld->have_cues ? ld->cues_section.line : 0,
+                     "no cue word \"%s\" for language %s (add %s to a [cues] section)",
+                     missing, r->language, missing);
+  }
+  cues_free(&table);
 }
 
 /* ---- pass 3: the routine as a whole --------------------------------------------------- */
@@ -1170,7 +1227,8 @@ static int64_t step_estimate(const routine *r, int i, int64_t *memo)
   switch(s->kind) {
   case STEP_SAY: ms = s->after_ms; break;
   case STEP_HOLD:
-  case STEP_PAUSE: ms = for_ms; break;
+  case STEP_PAUSE:
+  case STEP_WAIT: ms = for_ms; break;
   case STEP_BREATHE: {
     int64_t cycle = breath_pattern_cycle_ms(&s->pattern);
     if(cycle <= 0)
@@ -1309,18 +1367,23 @@ static routine *interpret(loader *ld, const char *name, const char *display_path
     step_defaults(&r->steps[i]);
     r->n_steps++;
   }
+  r->language = dup_text(ld, "en");
   if(ld->nomem)
     goto done;
 
-  for(int i = 0; i < r->n_steps; i++)
-    build_step(ld, r, i, &for_lines[i]);
-
+  /* The routine first: its language gives the cue words the steps' defaults come from. */
   length_keys lk = {0};
   if(!ld->have_routine)
     coach_diag_add(ld->diag, 0,
                    "no [routine] section (add [routine] with title, summary and steps)");
   else
     build_routine(ld, r, &lk);
+  build_cues(ld, r);
+  if(ld->nomem)
+    goto done;
+  for(int i = 0; i < r->n_steps; i++)
+    build_step(ld, r, i, &for_lines[i]);
+
   if(!ld->n_steps)
     coach_diag_add(ld->diag, ld->have_routine ? ld->routine_section.line : 0,
                    "the routine has no steps (add [step NAME] sections and name them in "
@@ -1354,16 +1417,9 @@ static coach_rc load_text(const char *data, size_t len, const char *name,
     coach_diag_add(diag, 0, "out of memory");
     return COACH_E_NOMEM;
   }
-  ld->data = data;
-  ld->len = len;
   ld->steps = steps;
   ld->diag = diag;
-
-  int parse_rc = ini_parse_stream(next_line, ld, on_pair, ld);
-  if(parse_rc < 0)
-    ld->nomem = true;
-  else if(parse_rc > 0 && !diag->count)
-    coach_diag_add(diag, parse_rc, "this line could not be read (check its syntax)");
+  read_lines(ld, data, len);
 
   routine *r = NULL;
   if(!ld->nomem)
@@ -1382,6 +1438,7 @@ static coach_rc load_text(const char *data, size_t len, const char *name,
     *out = r;
 
   free_section(&ld->routine_section);
+  free_section(&ld->cues_section);
   for(int i = 0; i < ld->n_steps; i++)
     free_section(&ld->steps[i]);
   free(steps);
@@ -1513,6 +1570,7 @@ void routine_free(routine *r)
     free(s->text);
     free(s->halfway);
     free_strings(s->reminders, s->n_reminders);
+    free(s->remind_on_in);
     free(s->children);
     free_strings(s->sides, s->n_sides);
   }
@@ -1522,6 +1580,8 @@ void routine_free(routine *r)
   free(r->path);
   free(r->title);
   free(r->summary);
+  free(r->language);
+  cues_free(&r->cues);
   free(r);
 }
 
@@ -1560,6 +1620,38 @@ coach_rc routine_choose_length(const routine *r, const char *text, int64_t *leng
   }
   *length_ms = ms;
   return COACH_OK;
+}
+
+/* Advice on one text: each sentence of more than ROUTINE_SENTENCE_WORDS words. */
+static void advise_text(coach_diag *advice, int line, const char *where, const char *text)
+{
+  size_t pos = 0, start, len;
+  while(text && sentence_next(text, &pos, &start, &len)) {
+    int words = sentence_words(text + start, len);
+    if(words > ROUTINE_SENTENCE_WORDS)
+      coach_diag_add(advice, line,
+                     "%s: a sentence of %d words (\"%.*s...\"; split it: sentences of at most "
+                     "%d words are easier to follow lying down)",
+                     where, words, len < 40 ? (int)len : 40, text + start,
+                     ROUTINE_SENTENCE_WORDS);
+  }
+}
+
+int routine_advice(const routine *r, coach_diag *advice)
+{
+  coach_diag_init(advice, r->path ? r->path : r->name);
+  for(int i = 0; i < r->n_steps; i++) {
+    const routine_step *s = &r->steps[i];
+    char where[ROUTINE_NAME_MAX + 16];
+    snprintf(where, sizeof(where), "step \"%s\"", s->name);
+    advise_text(advice, s->line, where, s->text);
+    advise_text(advice, s->line, where, s->halfway);
+    for(int k = 0; k < s->n_reminders; k++)
+      advise_text(advice, s->line, where, s->reminders[k]);
+  }
+  advise_text(advice, 0, "cue words", r->cues.switch_sides);
+  advise_text(advice, 0, "cue words", r->cues.halfway);
+  return advice->count;
 }
 
 const char *step_kind_name(step_kind k)

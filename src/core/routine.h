@@ -1,9 +1,14 @@
-/* routine — the routine model and its loader (INI through inih).
+/* routine — the routine model and its loader (INI lines through ini_line.h).
  *
- * A routine is one INI file: a [routine] section (title, summary, voice, length range, the
- * top-level step order) and [step NAME] sections. Steps either produce sound (say, hold,
- * breathe, pause, chime) or group other steps (sides, repeat). config/ROUTINES.md is the
- * user-facing description of the format; keep both in step.
+ * A routine is one INI file: a [routine] section (title, summary, voice, language, length
+ * range, the top-level step order), [step NAME] sections and optionally a [cues] section
+ * (cues.h). Steps either produce sound (say, hold, breathe, pause, chime, wait) or group
+ * other steps (sides, repeat). config/ROUTINES.md is the user-facing description of the
+ * format; keep both in step.
+ *
+ * The words the engine says on its own (cues.h) are the routine's [cues], completed from the
+ * table of its language, config/cues/LANG.ini (found through paths.h): a loaded routine has
+ * all of them, and its steps' defaults (halfway, switch, sides) are filled in from them.
  *
  * Loading is all-or-nothing: routine_load() either returns a complete, validated routine or
  * none, with every problem found recorded as file:line diagnostics.
@@ -19,25 +24,33 @@
 #include <stdint.h>
 
 #include "coach_error.h"
+#include "cues.h"
 #include "duration.h"
 
 /* Bounds. Every one is checked by the loader with a clear error. */
 #define ROUTINE_FILE_MAX_BYTES (256 * 1024)
-#define ROUTINE_LINE_MAX 190      /* bytes; inih cuts longer lines (see PLATFORM.md) */
 #define ROUTINE_TEXT_MAX 2000     /* bytes of one spoken text after joining continuations */
 #define ROUTINE_NAME_MAX 48       /* bytes of a step name or routine name */
 #define ROUTINE_STEPS_MAX 256     /* [step] sections in one file */
 #define ROUTINE_CHILDREN_MAX 32   /* names in one steps = list */
 #define ROUTINE_REMINDERS_MAX 16
-#define ROUTINE_SIDES_MAX 4
+#define ROUTINE_HOLD_REMINDERS_MAX 2 /* said at a quarter and three quarters of a hold */
+#define ROUTINE_SIDES_MAX CUES_SIDES_MAX
 #define ROUTINE_REPEAT_MAX 50
 #define ROUTINE_NEST_MAX 4        /* depth of sides/repeat blocks */
-#define ROUTINE_COUNT_MAX 10      /* seconds counted down at the end of a hold */
+#define ROUTINE_COUNT_MAX CUES_COUNT /* seconds counted down at the end of a hold */
 #define ROUTINE_BREATHS_MAX 1000
 #define ROUTINE_SESSION_MAX_MS (4LL * 60 * 60 * 1000) /* whole expanded session */
 
 /* The for = value that means "the session's chosen length". */
 #define ROUTINE_FOR_LENGTH (-1)
+
+/* A wait step's quiet in a render, unless it says otherwise (for = ...): the 10-15 s a stiff
+ * person needs for a change of position, at its upper end. */
+#define ROUTINE_WAIT_DEFAULT_MS 15000
+/* Quiet after a sides step's switch cue and a repeat step's text, unless `after` says. */
+#define ROUTINE_SWITCH_AFTER_MS 1500
+#define ROUTINE_ROUND_AFTER_MS 1000
 
 typedef enum step_kind {
   STEP_SAY,     /* speak text, then `after` of quiet */
@@ -47,6 +60,7 @@ typedef enum step_kind {
   STEP_CHIME,   /* one soft chime */
   STEP_SIDES,   /* run children once per side, with a switch cue between sides */
   STEP_REPEAT,  /* run children `times` times */
+  STEP_WAIT,    /* speak text, then wait for the person to carry on (timeline.h) */
 } step_kind;
 
 /* Voice settings; a field left at -1 (or empty name) inherits the daemon's default. */
@@ -62,30 +76,36 @@ typedef struct routine_step {
   int line;          /* line of the [step NAME] header, for later diagnostics */
   step_kind kind;
 
-  /* say: what is spoken. hold: the start cue. sides: the switch cue. repeat: spoken between
-   * rounds (may be NULL). Texts may contain {side} (sides) and {n}/{times} (repeat), which the
-   * timeline substitutes. */
+  /* say and wait: what is spoken. hold: the start cue. sides: the switch cue. repeat: spoken
+   * between rounds (may be NULL). Texts may contain {side} (sides), {n}/{times} (repeat) and
+   * {minutes}/{seconds} (the chosen length), which the timeline substitutes. */
   char *text;
-  int64_t after_ms;  /* say: quiet after the speech; default 1000 */
+  int64_t after_ms;  /* say: quiet after the speech, default 1000; sides: after the switch
+                      * cue, ROUTINE_SWITCH_AFTER_MS; repeat: after its text,
+                      * ROUTINE_ROUND_AFTER_MS */
 
-  int64_t for_ms;    /* hold, pause, breathe: duration, or ROUTINE_FOR_LENGTH; 0 when unset */
+  int64_t for_ms;    /* hold, pause, breathe: duration, or ROUTINE_FOR_LENGTH; wait: the quiet
+                      * a render puts in place of the wait; 0 when unset */
 
   /* hold */
-  char *halfway;     /* spoken at half time; NULL for none. Default "Halfway." */
+  char *halfway;     /* spoken at half time; NULL for none. Default: the cue word */
   int count;         /* last seconds counted aloud, default 5; 0 for none */
 
   /* breathe */
   breath_pattern pattern;
   int breaths;       /* breathe by count instead of for_ms when > 0 */
   int guide;         /* breaths with spoken "in"/"out", default 3 */
-  int64_t remind_ms; /* 0: no reminders */
-  char **reminders;  /* spoken in turn every remind_ms */
+  int64_t remind_ms; /* breathe: longest time between reminders; 0: no reminders */
+  char **reminders;  /* breathe: spoken in turn (timeline.h); hold: at a quarter and three
+                      * quarters of it, when there is room */
+  bool *remind_on_in; /* breathe: reminder i starts with an in-breath ("in:" in the file),
+                       * else with an out-breath */
   int n_reminders;
 
   /* sides and repeat: indices into routine.steps */
   int *children;
   int n_children;
-  char **sides;      /* side labels for {side}, default "left", "right" */
+  char **sides;      /* side labels for {side}, default the cue words' */
   int n_sides;
   int times;         /* repeat */
 } routine_step;
@@ -96,6 +116,8 @@ typedef struct routine {
   char *title;
   char *summary;
   voice_settings voice;
+  char *language;    /* of its words, "en" unless the file says */
+  cue_words cues;    /* complete: every key set */
   bool has_length;   /* some step uses for = length */
   int64_t length_ms, min_length_ms, max_length_ms;
   int *sequence;     /* top-level order: indices into steps */
@@ -129,6 +151,15 @@ routine *routine_hold(const routine *r);
  * of 30s to 1m"); *length_ms is then untouched. why may be NULL. */
 coach_rc routine_choose_length(const routine *r, const char *text, int64_t *length_ms,
                                char *why, size_t why_len);
+
+/* Sentences longer than this are hard to follow lying down, eyes closed (routine_advice). */
+#define ROUTINE_SENTENCE_WORDS 15
+
+/* Advice on a routine that loads: what it says that a listener may find hard to follow (a
+ * sentence of more than ROUTINE_SENTENCE_WORDS words), one diagnostic per sentence at its
+ * step's line ([routine]'s for cue words). `coach check` prints them as warnings. Initialises
+ * advice with the routine's path; returns how many there are. */
+int routine_advice(const routine *r, coach_diag *advice);
 
 /* True when name is a safe routine name: 1..ROUTINE_NAME_MAX bytes of [a-z0-9_-], not
  * starting with '-'. Anything else (slashes, "..", spaces) is refused before any path is

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sentence.h"
 #include "tone.h"
 
 /* Strings the timeline owns (labels, spoken texts after substitution). */
@@ -42,14 +43,9 @@ typedef struct builder {
   size_t why_len;
 } builder;
 
-static const char *const count_words[] = {"",     "One.", "Two.",   "Three.", "Four.", "Five.",
-                                          "Six.", "Seven.", "Eight.", "Nine.",  "Ten."};
-
-#define GUIDE_IN_TEXT "Breathe in."
-#define GUIDE_OUT_TEXT "And out."
 #define HOLD_TAIL_MS 2000        /* the end chime rings before anything else is said */
-#define HALFWAY_MARGIN_MS 500    /* quiet kept between the halfway cue and the count */
-#define REMINDER_DELAY_MS 300    /* a reminder begins just after the in-tone starts */
+#define HALFWAY_MARGIN_MS 500    /* quiet kept between a cue inside a hold and the next one */
+#define REMIND_SPREAD_MIN_MS 30000 /* breathing reminders never come closer than this */
 
 static coach_rc fail(builder *b, coach_rc rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -102,7 +98,7 @@ static coach_rc pool_printf(struct timeline_strings *pool, const char **out, con
   return pool_take(pool, s, out);
 }
 
-/* Replaces {side}, {n} and {times}; other braces stay as written. */
+/* Replaces {side}, {n}, {times}, {minutes} and {seconds}; other braces stay as written. */
 static coach_rc substitute(builder *b, const char *text, const block_context *ctx,
                            const char **out)
 {
@@ -111,7 +107,7 @@ static coach_rc substitute(builder *b, const char *text, const block_context *ct
   if(!s)
     return COACH_E_NOMEM;
   for(const char *p = text; *p;) {
-    char num[16];
+    char num[24];
     const char *rep = NULL;
     size_t skip = 0;
     if(!strncmp(p, "{side}", 6) && ctx->side) {
@@ -127,6 +123,16 @@ static coach_rc substitute(builder *b, const char *text, const block_context *ct
       snprintf(num, sizeof(num), "%d", ctx->rounds);
       rep = num;
       skip = 7;
+    }
+    else if(!strncmp(p, "{minutes}", 9)) {
+      snprintf(num, sizeof(num), "%lld", (long long)((b->length_ms + 30000) / 60000));
+      rep = num;
+      skip = 9;
+    }
+    else if(!strncmp(p, "{seconds}", 9)) {
+      snprintf(num, sizeof(num), "%lld", (long long)((b->length_ms + 500) / 1000));
+      rep = num;
+      skip = 9;
     }
     size_t add = rep ? strlen(rep) : 1;
     if(len + add + 1 > cap) {
@@ -176,14 +182,9 @@ static coach_rc add_cue(builder *b, int64_t start, int64_t frames, cue_kind kind
   return COACH_OK;
 }
 
-/* Speaks text (after substitution) from frame start; *frames gets its length. */
-static coach_rc add_speech(builder *b, const char *raw, const block_context *ctx, int64_t start,
-                           int64_t *frames)
+/* One sentence from frame start, spoken once however often it is heard. */
+static coach_rc add_sentence(builder *b, const char *text, int64_t start, int64_t *frames)
 {
-  const char *text;
-  coach_rc rc = substitute(b, raw, ctx, &text);
-  if(rc)
-    return rc;
   const spoken *hit = NULL;
   for(size_t i = 0; i < b->n_spoken; i++) {
     if(!strcmp(b->spoken[i].text, text)) {
@@ -202,7 +203,7 @@ static coach_rc add_speech(builder *b, const char *raw, const block_context *ctx
     }
     spoken *s = &b->spoken[b->n_spoken];
     s->text = text;
-    rc = b->speak(b->speak_ctx, text, &s->clip, &s->frames);
+    coach_rc rc = b->speak(b->speak_ctx, text, &s->clip, &s->frames);
     if(rc)
       return fail(b, rc, "could not speak \"%.60s\": %s", text, coach_rc_str(rc));
     b->n_spoken++;
@@ -210,6 +211,36 @@ static coach_rc add_speech(builder *b, const char *raw, const block_context *ctx
   }
   *frames = hit->frames;
   return add_cue(b, start, hit->frames, CUE_SPEECH, hit->clip, text);
+}
+
+/* Speaks text (after substitution) from frame start, a sentence at a time with
+ * TIMELINE_SENTENCE_GAP_MS between them; *frames gets the whole length. */
+static coach_rc add_speech(builder *b, const char *raw, const block_context *ctx, int64_t start,
+                           int64_t *frames)
+{
+  const char *text;
+  coach_rc rc = substitute(b, raw, ctx, &text);
+  if(rc)
+    return rc;
+  int64_t at = start, gap = ms_frames(b, TIMELINE_SENTENCE_GAP_MS);
+  size_t pos = 0, from, len;
+  bool first = true;
+  while(sentence_next(text, &pos, &from, &len)) {
+    const char *sentence;
+    char *copy = strndup(text + from, len);
+    if(!copy)
+      return COACH_E_NOMEM;
+    rc = pool_take(b->t->strings, copy, &sentence);
+    int64_t said = 0;
+    if(!rc)
+      rc = add_sentence(b, sentence, at + (first ? 0 : gap), &said);
+    if(rc)
+      return rc;
+    at += (first ? 0 : gap) + said;
+    first = false;
+  }
+  *frames = at - start;
+  return COACH_OK;
 }
 
 static coach_rc add_chime(builder *b, int64_t start, cue_kind kind, int64_t *frames)
@@ -287,8 +318,27 @@ static coach_rc lay_say(builder *b, const routine_step *s, const block_context *
   return COACH_OK;
 }
 
+/* Speaks text inside a hold from frame at, unless it would not end HALFWAY_MARGIN_MS before
+ * `before`: then nothing is added and *fits is false. */
+static coach_rc add_if_room(builder *b, const char *text, const block_context *ctx, int64_t at,
+                            int64_t before, bool *fits, int64_t *quiet_until)
+{
+  size_t cues_before = b->t->n_cues;
+  int64_t said;
+  coach_rc rc = add_speech(b, text, ctx, at, &said);
+  if(rc)
+    return rc;
+  *quiet_until = at + said + ms_frames(b, HALFWAY_MARGIN_MS);
+  *fits = *quiet_until <= before;
+  if(!*fits)
+    b->t->n_cues = cues_before;
+  return COACH_OK;
+}
+
 /* The hold is exact: its start chime sounds at hold_start and its end chime at
- * hold_start + for, to the frame. Spoken cues inside it are fitted around those two. */
+ * hold_start + for, to the frame. Spoken cues inside it are fitted around those two: the
+ * halfway cue at half time, reminders at a quarter and three quarters, the count in the last
+ * seconds; a cue that has no room is left out. */
 static coach_rc lay_hold(builder *b, const routine_step *s, const block_context *ctx)
 {
   int64_t frames;
@@ -312,24 +362,35 @@ static coach_rc lay_hold(builder *b, const routine_step *s, const block_context 
   while(count > 0 && (int64_t)count * second > hold / 2)
     count--;
   int64_t count_start = hold_start + hold - (int64_t)count * second;
+  int64_t first_free = hold_start + start_chime / 2; /* the start chime has mostly rung */
 
-  if(s->halfway) {
-    int64_t half = hold_start + hold / 2;
-    int64_t quiet_until = half;
-    /* Halfway must not run into the count; measure it before committing to it. */
-    size_t cues_before = b->t->n_cues;
-    int64_t said;
-    rc = add_speech(b, s->halfway, ctx, half, &said);
+  int64_t half = hold_start + hold / 2, after_half = half;
+  bool halfway = false;
+  if(s->halfway && half >= first_free) {
+    rc = add_if_room(b, s->halfway, ctx, half, count_start, &halfway, &after_half);
     if(rc)
       return rc;
-    quiet_until = half + said + ms_frames(b, HALFWAY_MARGIN_MS);
-    if(half < hold_start + start_chime / 2 || quiet_until > count_start)
-      b->t->n_cues = cues_before; /* too short a hold for a halfway cue */
+  }
+  int64_t free_from = first_free; /* where the quiet a reminder may use begins */
+  for(int i = 0; i < s->n_reminders && i < ROUTINE_HOLD_REMINDERS_MAX; i++) {
+    int64_t at = hold_start + hold * (2 * i + 1) / 4, quiet = free_from;
+    int64_t before = i == 0 && halfway ? half : count_start;
+    if(i == 1 && halfway && after_half > free_from)
+      free_from = after_half;
+    bool fits = false;
+    if(at >= free_from) {
+      rc = add_if_room(b, s->reminders[i], ctx, at, before, &fits, &quiet);
+      if(rc)
+        return rc;
+    }
+    if(fits)
+      free_from = quiet;
   }
   for(int k = count; k >= 1; k--) {
     int64_t said;
     block_context plain = {0};
-    rc = add_speech(b, count_words[k], &plain, hold_start + hold - (int64_t)k * second, &said);
+    rc = add_speech(b, b->r->cues.count[k - 1], &plain, hold_start + hold - (int64_t)k * second,
+                    &said);
     if(rc)
       return rc;
   }
@@ -338,6 +399,17 @@ static coach_rc lay_hold(builder *b, const routine_step *s, const block_context 
     return rc;
   b->pos = hold_start + hold + ms_frames(b, HOLD_TAIL_MS);
   return COACH_OK;
+}
+
+/* How often reminders come: every remind_ms, or more often when the breathing is too short
+ * for each of them to be heard once at that pace (evenly spread then, but never closer than
+ * REMIND_SPREAD_MIN_MS), so that every reminder is heard rather than the first few again. */
+static int64_t remind_interval_ms(const routine_step *s, int64_t breathing_ms)
+{
+  int64_t spread = breathing_ms / (s->n_reminders + 1);
+  if(spread >= s->remind_ms)
+    return s->remind_ms;
+  return spread > REMIND_SPREAD_MIN_MS ? spread : REMIND_SPREAD_MIN_MS;
 }
 
 /* Whole cycles only, so every breath is the pattern exactly and the clock never drifts:
@@ -359,7 +431,11 @@ static coach_rc lay_breathe(builder *b, const routine_step *s, const block_conte
   ts->cycles = (int)cycles;
   ts->breath_start = start;
 
-  int64_t next_reminder = s->remind_ms > 0 ? start + ms_frames(b, s->remind_ms) : -1;
+  int64_t interval = 0, next_reminder = -1;
+  if(s->remind_ms > 0 && s->n_reminders > 0) {
+    interval = ms_frames(b, remind_interval_ms(s, cycles * cycle_ms));
+    next_reminder = start + interval;
+  }
   int reminder = 0;
   block_context plain = {0};
   for(int64_t k = 0; k < cycles; k++) {
@@ -369,22 +445,38 @@ static coach_rc lay_breathe(builder *b, const routine_step *s, const block_conte
     if(!rc)
       rc = add_cue(b, t0 + out_at, out, CUE_BREATH_OUT, -1, NULL);
     if(!rc && k < s->guide) {
-      rc = add_speech(b, GUIDE_IN_TEXT, &plain, t0, &said);
+      rc = add_speech(b, b->r->cues.breathe_in, &plain, t0, &said);
       if(!rc)
-        rc = add_speech(b, GUIDE_OUT_TEXT, &plain, t0 + out_at, &said);
+        rc = add_speech(b, b->r->cues.breathe_out, &plain, t0 + out_at, &said);
     }
-    /* Reminders wait for the guided breaths and never start in the last breath. */
-    if(!rc && next_reminder >= 0 && t0 >= next_reminder && k >= s->guide && k + 1 < cycles &&
-       s->n_reminders > 0) {
-      rc = add_speech(b, s->reminders[reminder % s->n_reminders], ctx,
-                      t0 + ms_frames(b, REMINDER_DELAY_MS), &said);
+    /* Reminders wait for the guided breaths and never start in the last breath. One about
+     * breathing in starts as the in-tone does, any other as the out-tone does: the longer,
+     * quieter half, and never "as you breathe out" while the person breathes in. */
+    if(!rc && next_reminder >= 0 && t0 >= next_reminder && k >= s->guide && k + 1 < cycles) {
+      int which = reminder % s->n_reminders;
+      rc = add_speech(b, s->reminders[which], ctx, t0 + (s->remind_on_in[which] ? 0 : out_at),
+                      &said);
       reminder++;
-      next_reminder += ms_frames(b, s->remind_ms);
+      next_reminder += interval;
     }
     if(rc)
       return rc;
   }
   b->pos = start + cycles * cycle;
+  return COACH_OK;
+}
+
+/* The text, then the point where live playback waits for the person (wait_at); a render
+ * puts the step's quiet in the wait's place, and the step ends after it. */
+static coach_rc lay_wait(builder *b, const routine_step *s, const block_context *ctx)
+{
+  int64_t frames;
+  coach_rc rc = add_speech(b, s->text, ctx, b->pos, &frames);
+  if(rc)
+    return rc;
+  timeline_step *ts = &b->t->steps[b->t->n_steps - 1];
+  ts->wait_at = b->pos + frames;
+  b->pos = ts->wait_at + ms_frames(b, s->for_ms);
   return COACH_OK;
 }
 
@@ -409,7 +501,7 @@ static coach_rc lay_step(builder *b, const routine_step *s, const block_context 
           rc = add_speech(b, s->text, &side, b->pos, &frames);
         if(rc)
           return rc;
-        b->pos += frames + ms_frames(b, TIMELINE_SWITCH_AFTER_MS);
+        b->pos += frames + ms_frames(b, s->after_ms);
         rc = end_step(b);
       }
       if(!rc)
@@ -429,7 +521,7 @@ static coach_rc lay_step(builder *b, const routine_step *s, const block_context 
           rc = add_speech(b, s->text, &round, b->pos, &frames);
         if(rc)
           return rc;
-        b->pos += frames + ms_frames(b, 1000);
+        b->pos += frames + ms_frames(b, s->after_ms);
         rc = end_step(b);
       }
       if(!rc)
@@ -445,6 +537,7 @@ static coach_rc lay_step(builder *b, const routine_step *s, const block_context 
   case STEP_SAY: rc = lay_say(b, s, ctx); break;
   case STEP_HOLD: rc = lay_hold(b, s, ctx); break;
   case STEP_BREATHE: rc = lay_breathe(b, s, ctx); break;
+  case STEP_WAIT: rc = lay_wait(b, s, ctx); break;
   case STEP_PAUSE: b->pos += ms_frames(b, step_duration_ms(b, s)); break;
   case STEP_CHIME: {
     int64_t frames;

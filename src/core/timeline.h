@@ -8,7 +8,17 @@
  * for each text (the engine synthesises it; unit tests pass a stand-in). It is otherwise pure.
  *
  * Shape of a session: an opening chime (TIMELINE_LEAD_IN_MS, needs no speech, so playback can
- * begin before any speech is ready), the routine's steps in order, a closing chime.
+ * begin before any speech is ready), the routine's steps in order, a closing chime. Every
+ * text is spoken a sentence at a time, TIMELINE_SENTENCE_GAP_MS apart.
+ *
+ * Waiting for the person (a step of kind STEP_WAIT, `do = wait` in a routine): the step's
+ * text is spoken from its start; wait_at is the frame right after it. Live playback stops
+ * there (the text has been heard, nothing more plays) until the person carries on: `coach
+ * resume`, `coach skip` or any other control does. It then goes on from the step's end
+ * (start + frames), leaving out the quiet between wait_at and the end. That quiet, the step's
+ * `for` (ROUTINE_WAIT_DEFAULT_MS unless the routine says), is what a render (`coach render`,
+ * `coach show`) and the timeline's own clock put in place of the wait, so every frame
+ * position stays fixed: only live playback skips it. No cue lies in that quiet.
  *
  * Ownership: a timeline owns its arrays and strings; timeline_free() releases all. Read-only
  * after build, so any number of threads may read one concurrently.
@@ -25,7 +35,9 @@
 #define TIMELINE_LEAD_IN_MS 1500   /* opening chime before the first step */
 #define TIMELINE_TAIL_MS 3000      /* closing chime rings out */
 #define TIMELINE_HOLD_LEAD_MS 400  /* quiet between a hold's spoken cue and its start chime */
-#define TIMELINE_SWITCH_AFTER_MS 1500 /* quiet after "switch sides" before the next side */
+/* Quiet between the sentences of one text: each sentence is a cue of its own (sentence.h),
+ * since the voice itself cannot be asked for a pause (eSpeak NG 1.51 misparses SSML breaks). */
+#define TIMELINE_SENTENCE_GAP_MS 600
 #define TIMELINE_STEPS_MAX 5000    /* expanded steps */
 #define TIMELINE_CUES_MAX 100000
 
@@ -58,6 +70,9 @@ typedef struct timeline_step {
   int64_t breath_start;
   /* hold: the exact hold, from start chime to end chime */
   int64_t hold_start, hold_frames;
+  /* wait: where live playback waits for the person; the rest of the step is the quiet a
+   * render puts in the wait's place (see above) */
+  int64_t wait_at;
 } timeline_step;
 
 typedef struct timeline {

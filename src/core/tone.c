@@ -11,8 +11,8 @@ typedef struct glide {
   double release_s;  /* ramp out */
 } glide;
 
-static const glide breath_in = {220.0, 330.0, 0.28, 0.08, 0.9, 0.9};
-static const glide breath_out = {294.0, 196.0, 0.12, 0.0, 0.4, 1.8};
+static const glide breath_in = {330.0, 495.0, 0.30, 0.10, 0.9, 0.9};
+static const glide breath_out = {440.0, 294.0, 0.18, 0.05, 0.4, 1.8};
 
 /* A bell: partial ratios (slightly inharmonic, as in real bells), levels and decay times. */
 typedef struct chime {
@@ -43,8 +43,22 @@ static const chime *chime_of(tone_kind kind)
   }
 }
 
+/* --- the acknowledgement ---------------------------------------------------------------- */
+
+#define ACK_NOTE_S 0.070
+#define ACK_GAP_S 0.040
+#define ACK_RAMP_S 0.008 /* raised-cosine edges: no click */
+static const double ack_hz[2] = {659.26, 987.77};
+
+static double ack_length_s(void)
+{
+  return 2.0 * ACK_NOTE_S + ACK_GAP_S;
+}
+
 int64_t tone_chime_frames(tone_kind kind, int rate)
 {
+  if(kind == TONE_ACK)
+    return (int64_t)(ack_length_s() * rate);
   return (int64_t)(chime_of(kind)->length_s * rate);
 }
 
@@ -138,6 +152,23 @@ static void chime_add(const chime *c, int64_t length, int rate, int64_t offset, 
   }
 }
 
+static void ack_add(int64_t length, int rate, int64_t offset, float *out, size_t n, float gain)
+{
+  for(size_t j = 0; j < n; j++) {
+    int64_t i = offset + (int64_t)j;
+    if(i < 0 || i >= length)
+      continue;
+    double t = (double)i / rate;
+    int note = t < ACK_NOTE_S ? 0 : 1;
+    double u = note ? t - ACK_NOTE_S - ACK_GAP_S : t; /* time into the note */
+    if(u < 0.0 || u >= ACK_NOTE_S)
+      continue;
+    double env = raised_cosine(u / ACK_RAMP_S) * raised_cosine((ACK_NOTE_S - u) / ACK_RAMP_S);
+    double v = sin(TWO_PI * ack_hz[note] * u) + 0.2 * sin(2.0 * TWO_PI * ack_hz[note] * u);
+    out[j] += (float)(gain * TONE_ACK_PEAK * v / 1.2 * env);
+  }
+}
+
 void tone_add(tone_kind kind, int64_t length, int rate, int64_t offset, float *out, size_t n,
               float gain)
 {
@@ -146,6 +177,7 @@ void tone_add(tone_kind kind, int64_t length, int rate, int64_t offset, float *o
   switch(kind) {
   case TONE_BREATH_IN: glide_add(&breath_in, length, rate, offset, out, n, gain); break;
   case TONE_BREATH_OUT: glide_add(&breath_out, length, rate, offset, out, n, gain); break;
+  case TONE_ACK: ack_add(length, rate, offset, out, n, gain); break;
   default: chime_add(chime_of(kind), length, rate, offset, out, n, gain); break;
   }
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build_config.h"
@@ -30,6 +31,7 @@
 #include "mpris.h"
 #include "paths.h"
 #include "sdnotify.h"
+#include "voice_control.h"
 
 static void usage(FILE *to)
 {
@@ -38,7 +40,8 @@ static void usage(FILE *to)
               "  --config FILE  settings (default: ~/.config/coach/coach.ini, then the "
               "installed one)\n"
               "  --socket PATH  control socket (default: $XDG_RUNTIME_DIR/coach/socket)\n"
-              "  --verbose      log every step change\n");
+              "  --verbose      log every step change\n"
+              "Signals, settings, socket and units: man coachd\n");
 }
 
 static void log_diag(const coach_diag *d, log_level level)
@@ -75,19 +78,8 @@ static void report_routine(void *ctx, const coach_diag *d, bool kept_old)
 
 static void load_routines(daemon_ctx *d, reload_report *rr)
 {
-  char shipped[PATHS_MAX], user[PATHS_MAX];
-  const char *dirs[2 + CONFIG_DIRS_MAX];
-  int n = 0;
-  if(paths_shipped_routines(shipped, sizeof(shipped)) == COACH_OK)
-    dirs[n++] = shipped;
-  for(int i = 0; i < d->cfg.n_dirs; i++)
-    dirs[n++] = d->cfg.dirs[i];
-  if(d->cfg.user_dir[0])
-    dirs[n++] = d->cfg.user_dir;
-  else if(paths_user_routines(user, sizeof(user)) == COACH_OK)
-    dirs[n++] = user;
   library fresh;
-  coach_rc rc = library_load(&fresh, dirs, n, &d->lib, report_routine, rr);
+  coach_rc rc = library_load_config(&fresh, &d->cfg, &d->lib, report_routine, rr);
   if(rc) {
     log_msg(LVL_ERROR, "routines not reloaded: %s", coach_rc_str(rc));
     return;
@@ -113,6 +105,7 @@ void daemon_reload(daemon_ctx *d, server_client *c)
     report_routine(&rr, &diag, true);
   }
   load_routines(d, &rr);
+  voice_control_configure(d); /* new phrases, routines or [listen] settings */
   daemon_notify(d, PROTOCOL_EVENT_DATABASE | PROTOCOL_EVENT_OPTIONS);
 }
 
@@ -178,8 +171,10 @@ void daemon_notify(daemon_ctx *d, unsigned events)
     server_notify(d->srv, events);
   mpd_server_notify(d->mpd, events);
   mpris_notify(d->mpris, events);
-  if(events & PROTOCOL_EVENT_PLAYER)
+  if(events & PROTOCOL_EVENT_PLAYER) {
     tell_service_manager(d);
+    voice_control_follow(d);
+  }
 }
 
 /* Returns false when coachd should exit. */
@@ -207,17 +202,18 @@ static int sooner(int a, int b)
 
 static int run(daemon_ctx *d, int sfd, int wake)
 {
-  struct pollfd fds[3 + SERVER_POLLFDS_MAX + MPD_SERVER_POLLFDS_MAX];
+  struct pollfd fds[4 + SERVER_POLLFDS_MAX + MPD_SERVER_POLLFDS_MAX];
   for(;;) {
     fds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
     fds[1] = (struct pollfd){.fd = wake, .events = POLLIN};
-    int n_bus = mpris_pollfd(d->mpris, &fds[2]);
-    struct pollfd *sock = fds + 2 + n_bus;
+    fds[2] = (struct pollfd){.fd = voice_control_fd(d), .events = POLLIN}; /* -1: ignored */
+    int n_bus = mpris_pollfd(d->mpris, &fds[3]);
+    struct pollfd *sock = fds + 3 + n_bus;
     int n = server_pollfds(d->srv, sock, SERVER_POLLFDS_MAX);
     int n_mpd = mpd_server_pollfds(d->mpd, sock + n, MPD_SERVER_POLLFDS_MAX);
     int timeout = sooner(sooner(server_timeout_ms(d->srv), mpd_server_timeout_ms(d->mpd)),
                          mpris_timeout_ms(d->mpris));
-    int r = poll(fds, (nfds_t)(2 + n_bus + n + n_mpd), timeout);
+    int r = poll(fds, (nfds_t)(3 + n_bus + n + n_mpd), timeout);
     if(r < 0 && errno != EINTR) {
       log_msg(LVL_ERROR, "poll: %s", strerror(errno));
       return 1;
@@ -232,10 +228,12 @@ static int run(daemon_ctx *d, int sfd, int wake)
       if(events)
         daemon_notify(d, events);
     }
+    if(r > 0 && (fds[2].revents & POLLIN))
+      voice_control_dispatch(d);
     if(r < 0)
       continue;
     if(n_bus)
-      mpris_dispatch(d->mpris, &fds[2]);
+      mpris_dispatch(d->mpris, &fds[3]);
     server_dispatch(d->srv, sock, n);
     mpd_server_dispatch(d->mpd, sock + n, n_mpd);
   }
@@ -281,6 +279,7 @@ int main(int argc, char **argv)
   log_msg(LVL_INFO, "coach %s, settings from %s", COACH_VERSION,
           used[0] ? used : "built-in defaults");
   d.volume = d.cfg.volume;
+  d.remind_since = time(NULL);
 
   int sfd = open_signalfd();
   int wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -323,11 +322,12 @@ int main(int argc, char **argv)
 
   if(mpris_open(&d.mpris, &d, why, sizeof(why)) != COACH_OK)
     log_msg(LVL_INFO, "desktop media controls (MPRIS) off: %s", why);
-
+  voice_control_configure(&d);
   sdnotify_ready();
   tell_service_manager(&d);
   int status = run(&d, sfd, wake);
   sdnotify_stopping();
+  voice_control_shutdown(&d); /* before the player: the listener asks it questions */
   player_free(d.player); /* fades out a playing session */
   mpris_close(d.mpris);
   mpd_server_close(d.mpd);

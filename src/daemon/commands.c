@@ -8,6 +8,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "log.h"
+#include "voice_control.h"
 
 /* The answer to a command whose work went to the engine: sent to its client later. */
 static void answer_client(void *ctx, uint64_t tag, coach_rc rc, const char *why)
@@ -89,15 +90,25 @@ static void cmd_volume(void *ctx, server_client *c, int argc, char **argv)
     server_reply_ok(c);
     return;
   }
+  /* `volume up [N]`, `volume down [N]`: by N (10), within 0..100 ("coach louder"). */
+  bool up = !strcmp(argv[1], "up"), down = !strcmp(argv[1], "down");
   char *end;
   errno = 0;
-  long v = strtol(argv[1], &end, 10);
-  if(errno || end == argv[1] || *end || v < 0 || v > 100) {
+  long v = strtol(argc > 2 ? argv[2] : up || down ? "10" : argv[1], &end, 10);
+  if((up || down) && argc > 2 && (errno || end == argv[2] || *end || v < 1 || v > 100)) {
+    server_reply_ack(c, PROTOCOL_ACK_ARG, NULL, "volume %s takes a step from 1 to 100, not "
+                     "\"%.20s\"", argv[1], argv[2]);
+    return;
+  }
+  if(up || down)
+    control_change_volume(d, (int)(up ? v : -v));
+  else if(argc > 2 || errno || end == argv[1] || *end || v < 0 || v > 100) {
     server_reply_ack(c, PROTOCOL_ACK_ARG, NULL, "volume is a whole number from 0 to 100, not "
                      "\"%.20s\"", argv[1]);
     return;
   }
-  control_set_volume(d, (int)v, NULL, 0);
+  else
+    control_set_volume(d, (int)v, NULL, 0);
   server_reply_ok(c);
 }
 
@@ -117,6 +128,8 @@ static void cmd_status(void *ctx, server_client *c, int argc, char **argv)
   }
   if(st.preparing)
     server_reply_kv(c, "preparing", "speech");
+  if(st.held)
+    server_reply_kv(c, "held", "for you: coach resume or coach skip carries on");
   if(st.steps > 0) {
     if(st.routine[0])
       server_reply_kv(c, "routine", "%s", st.routine);
@@ -131,29 +144,45 @@ static void cmd_status(void *ctx, server_client *c, int argc, char **argv)
     server_reply_kv(c, "duration", "%.1f", st.duration_s);
   }
   server_reply_kv(c, "underruns", "%llu", (unsigned long long)st.underruns);
+  server_reply_kv(c, "listen", "%s", voice_control_state(d));
   if(st.last_error[0])
     server_reply_kv(c, "error", "%s", st.last_error);
   server_reply_ok(c);
+}
+
+static void reply_pair(void *client, const char *key, const char *value)
+{
+  server_reply_kv(client, key, "%s", value);
 }
 
 static void cmd_list(void *ctx, server_client *c, int argc, char **argv)
 {
   daemon_ctx *d = ctx;
   (void)argc, (void)argv;
-  for(int i = 0; i < d->lib.count; i++) {
-    const routine *r = d->lib.items[i];
-    server_reply_kv(c, "routine", "%s", r->name);
-    server_reply_kv(c, "title", "%s", r->title);
-    server_reply_kv(c, "summary", "%s", r->summary);
-    if(r->has_length) {
-      char def[32], lo[32], hi[32];
-      duration_format(r->length_ms, def, sizeof(def));
-      duration_format(r->min_length_ms, lo, sizeof(lo));
-      duration_format(r->max_length_ms, hi, sizeof(hi));
-      server_reply_kv(c, "length", "%s (%s to %s)", def, lo, hi);
-    }
-  }
+  for(int i = 0; i < d->lib.count; i++)
+    library_describe(d->lib.items[i], reply_pair, c);
   server_reply_ok(c);
+}
+
+static void cmd_listen(void *ctx, server_client *c, int argc, char **argv)
+{
+  daemon_ctx *d = ctx;
+  if(argc < 2) {
+    server_reply_kv(c, "listen", "%s", voice_control_state(d));
+    server_reply_ok(c);
+    return;
+  }
+  if(strcmp(argv[1], "on") && strcmp(argv[1], "off")) {
+    server_reply_ack(c, PROTOCOL_ACK_ARG, NULL, "listen takes on or off, not \"%.20s\"",
+                     argv[1]);
+    return;
+  }
+  char why[512] = "";
+  coach_rc rc = voice_control_set(d, argv[1][1] == 'n', why, sizeof(why));
+  if(rc)
+    server_reply_ack(c, protocol_ack_from_rc(rc), NULL, "%s", why[0] ? why : coach_rc_str(rc));
+  else
+    server_reply_ok(c);
 }
 
 static void cmd_reload(void *ctx, server_client *c, int argc, char **argv)
@@ -167,15 +196,17 @@ static void cmd_reload(void *ctx, server_client *c, int argc, char **argv)
 const protocol_command daemon_commands[] = {
     {.name = "idle", .min_args = 0, .max_args = PROTOCOL_ARGS_ANY, .handler = server_command_idle},
     {.name = "list", .min_args = 0, .max_args = 0, .handler = cmd_list},
+    {.name = "listen", .min_args = 0, .max_args = 1, .handler = cmd_listen},
     {.name = "pause", .min_args = 0, .max_args = 0, .handler = cmd_pause},
     {.name = "ping", .min_args = 0, .max_args = 0, .handler = cmd_ping},
     {.name = "reload", .min_args = 0, .max_args = 0, .handler = cmd_reload},
+    {.name = "remind", .min_args = 0, .max_args = 0, .handler = daemon_cmd_remind},
     {.name = "resume", .min_args = 0, .max_args = 0, .handler = cmd_resume},
     {.name = "say", .min_args = 1, .max_args = PROTOCOL_ARGS_ANY, .handler = cmd_say},
     {.name = "skip", .min_args = 0, .max_args = 0, .handler = cmd_skip},
     {.name = "start", .min_args = 1, .max_args = 2, .handler = cmd_start},
     {.name = "status", .min_args = 0, .max_args = 0, .handler = cmd_status},
     {.name = "stop", .min_args = 0, .max_args = 0, .handler = cmd_stop},
-    {.name = "volume", .min_args = 0, .max_args = 1, .handler = cmd_volume},
+    {.name = "volume", .min_args = 0, .max_args = 2, .handler = cmd_volume},
 };
 const size_t daemon_n_commands = sizeof(daemon_commands) / sizeof(daemon_commands[0]);

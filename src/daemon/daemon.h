@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "config.h"
 #include "library.h"
@@ -39,6 +40,11 @@ typedef struct daemon_ctx {
   mpris *mpris;    /* NULL without a session bus */
   int volume;
   daemon_loaded loaded;
+  time_t remind_since; /* coachd's start, then the last reminder said (cmd_remind.c) */
+  char remind_text[256]; /* the reminder being said, for the log once it was */
+  /* hands-free control (voice_control.h) */
+  bool listen_on;           /* `coach listen on`, or [listen] enabled with what it needs */
+  struct listener *listener; /* running while listen_on and a session plays */
 } daemon_ctx;
 
 /* The command table, sorted by name, for server_config. */
@@ -49,6 +55,8 @@ extern const size_t daemon_n_commands;
  * listener's and the MPD listener's `idle` clients, the desktop's media controls, and the
  * service manager's status line. */
 void daemon_notify(daemon_ctx *d, unsigned events);
+/* `remind` (cmd_remind.c): the reminder, if it is due. */
+void daemon_cmd_remind(void *ctx, server_client *c, int argc, char **argv);
 
 /* (Re)reads the config and the routine folders. Problems are logged and, when c is not
  * NULL, also sent to that client as "error: ..." lines (the reply's OK is the caller's).

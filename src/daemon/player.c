@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "audio_out.h"
 #include "clock_ms.h"
 #include "feed.h"
+#include "history.h"
 #include "log.h"
 #include "mixer.h"
 #include "protocol.h"
@@ -91,6 +93,8 @@ struct player {
   bool quit;
   unsigned events;
   published pub;
+  _Atomic bool mic_ok; /* player_mic_should_listen(), as of the last publish */
+  _Atomic int volume_now; /* player_volume_gain()'s, as the engine last set it */
 
   /* Shared, never freed before the threads stop. */
   feed *feed;
@@ -113,6 +117,8 @@ struct player {
   bool paused;
   char routine_name[ROUTINE_NAME_MAX + 8];
   char title[128];
+  time_t started_at; /* the wall clock at start, and the length chosen: for the history */
+  int64_t length_ms;
   /* The mapping from the feed to the timeline: ring position base_ring plays timeline frame
    * base_tl; a chime of its own plays from ring position intro_at. */
   uint64_t base_ring;
@@ -123,6 +129,11 @@ struct player {
   timeline intro_tl;
   cue intro_cue;
   bool end_marked;
+  /* A wait step (do = wait) ahead: mixing stops at its wait_at until the person carries
+   * on. wait_step is its index once mixing has reached it (-1: none); held once the
+   * listener has too; released when a resume came before that, so it is not held. */
+  int wait_step;
+  bool held, wait_released;
   size_t last_step;
   mixer_overlay overlays[OVERLAYS_MAX];
   size_t n_overlays;
@@ -213,9 +224,48 @@ static int64_t heard_tl(const player *p)
   return tl;
 }
 
+/* Whether the listener may listen: no spoken line (cue or `say` overlay) or chime sounds
+ * within [heard - PLAYER_MIC_AFTER_MS, heard + PLAYER_MIC_BEFORE_MS + a tick) (the tick:
+ * this is worked out only as often as the engine ticks). Cues are sorted by start and none is
+ * longer than longest_cue, so the search starts where one could still sound. */
+static bool mic_may_listen(const player *p)
+{
+  if(!p->active || p->paused || p->lost || !p->sc)
+    return true;
+  const timeline *t = p->sc->timeline;
+  int64_t pos = heard_tl(p);
+  int64_t from = pos - timeline_ms_to_frames(PLAYER_MIC_AFTER_MS, t->rate);
+  int64_t to = pos + timeline_ms_to_frames(PLAYER_MIC_BEFORE_MS + PLAYER_TICK_MS, t->rate);
+  /* A chime of its own (a session's start, the sound coming back), and its echo. */
+  if(p->intro && feed_heard_pos(p->feed) < p->intro_at + (uint64_t)p->intro_cue.frames +
+                                               (uint64_t)(pos - from))
+    return false;
+  size_t lo = 0, hi = t->n_cues;
+  while(lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if(t->cues[mid].start < from - t->longest_cue)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for(size_t i = lo; i < t->n_cues && t->cues[i].start < to; i++) {
+    const cue *c = &t->cues[i];
+    if(c->kind != CUE_BREATH_IN && c->kind != CUE_BREATH_OUT && c->start + c->frames > from)
+      return false;
+  }
+  for(size_t i = 0; i < p->n_overlays; i++) {
+    const mixer_overlay *o = &p->overlays[i];
+    if(o->start < to && o->start + p->sc->clips.items[o->clip].frames > from)
+      return false;
+  }
+  return true;
+}
+
 /* Publishes what status shows. Called after every change and every tick. */
 static void publish(player *p)
 {
+  atomic_store_explicit(&p->mic_ok, mic_may_listen(p), memory_order_relaxed);
+  atomic_store_explicit(&p->volume_now, p->volume, memory_order_relaxed);
   published pub;
   memset(&pub, 0, sizeof(pub));
   player_status *st = &pub.st;
@@ -230,6 +280,7 @@ static void publish(player *p)
     snprintf(st->routine, sizeof(st->routine), "%s", p->routine_name);
     snprintf(st->title, sizeof(st->title), "%s", p->title);
     st->preparing = !p->sc;
+    st->held = p->held;
     if(p->out) {
       snprintf(st->output, sizeof(st->output), "%s", p->out->ops->name);
       snprintf(st->device, sizeof(st->device), "%s", p->out->ops->device(p->out));
@@ -348,8 +399,22 @@ static void mix_block(player *p, uint64_t pos, float *out, size_t n)
 
 /* Mixes ahead of what the output has taken, up to ahead frames; marks the end once the
  * session's last frame is written. */
+/* The wait point of the first wait step at or after timeline frame from, or -1. */
+static int next_wait(const player *p, int64_t from, int64_t *wait_at)
+{
+  const timeline *t = p->sc->timeline;
+  for(size_t k = timeline_step_at(t, from); k < t->n_steps; k++)
+    if(t->steps[k].kind == STEP_WAIT && t->steps[k].wait_at >= from) {
+      *wait_at = t->steps[k].wait_at;
+      return (int)k;
+    }
+  return -1;
+}
+
 static void produce_ahead(player *p, uint64_t ahead)
 {
+  int64_t stop_at = p->sc ? p->live.frames : 0;
+  int wait = p->sc && !p->end_marked ? next_wait(p, next_tl(p), &stop_at) : -1;
   for(;;) {
     /* Ahead of what the output took, or of where this stretch of sound began: after a jump
      * the old stretch is still queued, to be flushed once the new one is written. */
@@ -360,11 +425,12 @@ static void produce_ahead(player *p, uint64_t ahead)
       break;
     size_t n = BLOCK, space = feed_space(p->feed);
     if(p->sc) {
-      int64_t left = p->live.frames - next_tl(p);
+      int64_t left = stop_at - next_tl(p);
       if(left <= 0 && intro_over(p, w)) {
-        if(!p->end_marked) {
+        if(!p->end_marked) { /* the session's end, or a wait for the person */
           feed_mark_end(p->feed);
           p->end_marked = true;
+          p->wait_step = wait;
         }
         break;
       }
@@ -388,9 +454,29 @@ static void produce(player *p)
 
 /* ---- engine thread: sessions -------------------------------------------------------------- */
 
+/* Appends the session that ends to the practice log: how far it got, and how it ended. */
+static void record_history(player *p, player_state state)
+{
+  const timeline *t = p->sc->timeline;
+  int64_t pos = p->lost ? p->resume_tl : heard_tl(p);
+  history_entry e = {.start = p->started_at, .utc_offset_s = history_utc_offset(p->started_at),
+                     .length_ms = p->length_ms, .played_s = pos / t->rate,
+                     .total_s = t->frames / t->rate,
+                     .step = (int)timeline_step_at(t, pos) + 1, .steps = (int)t->n_steps,
+                     .end = state == PLAYER_ERROR ? HISTORY_ERROR
+                            : pos >= t->frames    ? HISTORY_FINISHED
+                                                  : HISTORY_STOPPED};
+  snprintf(e.routine, sizeof(e.routine), "%.*s", (int)sizeof(e.routine) - 1, p->routine_name);
+  char why[512];
+  if(history_record(&e, why, sizeof(why)) != COACH_OK)
+    log_msg(LVL_WARN, "the session is not in the history: %s", why);
+}
+
 static void end_session(player *p, player_state state, const char *error)
 {
   bool fade = state != PLAYER_ERROR && !p->lost;
+  if(p->sc && !p->lone_say)
+    record_history(p, state);
   if(p->out) {
     if(fade) {
       feed_stop(p->feed);
@@ -435,6 +521,8 @@ static void begin_at(player *p, int64_t tl, bool intro, int64_t lead_ms)
   p->base_ring = w + (uint64_t)timeline_ms_to_frames(lead_ms, SCORE_RATE);
   p->base_tl = tl;
   p->end_marked = false;
+  p->wait_step = -1;
+  p->held = p->wait_released = false;
   p->n_overlays = 0;
   p->last_step = (size_t)-1;
   feed_clear_end(p->feed);
@@ -485,6 +573,8 @@ static void do_start(player *p, request *rq)
   rq->routine = NULL;
   job->length_ms = rq->length_ms;
   job->voice = p->opt.voice;
+  p->started_at = time(NULL);
+  p->length_ms = job->routine->has_length ? rq->length_ms : 0;
   snprintf(p->title, sizeof(p->title), "%s", job->routine->title);
   snprintf(p->routine_name, sizeof(p->routine_name), "%s", job->routine->name);
   p->paused = false;
@@ -633,6 +723,10 @@ static void line_ready(player *p, speech_job *job)
     return;
   }
   char why[512] = "";
+  if(p->active && (ps.flags & PLAYER_SAY_IDLE_ONLY)) { /* a session began meanwhile */
+    reply(p, ps.reply, COACH_E_STATE, "a session is playing");
+    return;
+  }
   if(!p->active) {
     coach_rc rc = say_alone(p, &ps, job->samples, job->frames, why, sizeof(why));
     if(!rc)
@@ -680,6 +774,12 @@ static void line_ready(player *p, speech_job *job)
 
 static void do_say(player *p, request *rq)
 {
+  if((rq->flags & PLAYER_SAY_IDLE_ONLY) && (p->active || p->n_says > 0)) {
+    reply(p, rq->reply, COACH_E_STATE, "%s", !p->active ? "a line is being said"
+                                           : p->lone_say ? "a line is being said"
+                                                         : "a session is playing");
+    return;
+  }
   if(p->n_says >= SAYS_PENDING_MAX) {
     reply(p, rq->reply, COACH_E_LIMIT, "%d lines are already waiting to be said; try again in "
           "a moment", SAYS_PENDING_MAX);
@@ -707,6 +807,18 @@ static void jump(player *p, int64_t target)
   kick(p);
 }
 
+/* The person carries on after a wait step: on from its end, leaving out the quiet a render
+ * puts there (timeline.h). */
+static void continue_after_wait(player *p)
+{
+  int step = p->wait_step;
+  const timeline_step *s = &p->sc->timeline->steps[step];
+  p->paused = false;
+  feed_play(p->feed);
+  jump(p, s->start + s->frames);
+  log_msg(LVL_INFO, "carrying on after the wait at step %d", step + 1);
+}
+
 static void do_skip(player *p, request *rq, bool restart)
 {
   if(!p->active || p->lone_say || p->lost || !p->sc) {
@@ -724,6 +836,10 @@ static void do_skip(player *p, request *rq, bool restart)
     return;
   }
   size_t to = restart ? step : step + 1;
+  if(p->held) { /* skip carries on after a wait, as resume does */
+    p->paused = false;
+    feed_play(p->feed);
+  }
   jump(p, t->steps[to].start);
   log_msg(LVL_INFO, "%s step %zu: %s", restart ? "back to the start of" : "skipped to", to + 1,
           t->steps[to].label);
@@ -758,6 +874,17 @@ static void handle(player *p, request *rq)
     kick(p);
     break;
   case REQ_RESUME:
+    if(p->held) {
+      continue_after_wait(p);
+      break;
+    }
+    if(p->active && !p->paused && p->sc && !p->lost &&
+       p->sc->timeline->steps[timeline_step_at(p->sc->timeline, heard_tl(p))].kind ==
+           STEP_WAIT) {
+      p->wait_released = true; /* said while the wait's own words play: go on after them */
+      reply(p, rq->reply, COACH_OK, NULL);
+      return;
+    }
     if(!p->active || !p->paused) {
       reply(p, rq->reply, COACH_E_STATE, "%s", p->active ? "already playing" : "nothing is paused");
       return;
@@ -877,7 +1004,16 @@ static void tick(player *p)
       try_output_again(p);
     return;
   }
-  if(p->end_marked && feed_drained(p->feed)) {
+  if(p->end_marked && feed_drained(p->feed) && p->wait_step >= 0) {
+    if(p->wait_released)
+      continue_after_wait(p);
+    else if(!p->held) {
+      p->held = p->paused = true;
+      log_msg(LVL_INFO, "step %d waits for you (coach resume carries on)", p->wait_step + 1);
+      announce(p, PROTOCOL_EVENT_PLAYER);
+    }
+  }
+  else if(p->end_marked && feed_drained(p->feed)) {
     log_msg(LVL_INFO, "session %s finished", p->routine_name[0] ? p->routine_name : "(say)");
     end_session(p, PLAYER_STOPPED, NULL);
     return;
@@ -1039,7 +1175,10 @@ coach_rc player_new(const player_options *opt, int wake_fd, player **out, char *
   if(p->opt.give_up_ms <= 0)
     p->opt.give_up_ms = PLAYER_GIVE_UP_MS_DEFAULT;
   p->volume = opt->volume;
+  atomic_init(&p->volume_now, opt->volume);
+  atomic_init(&p->mic_ok, true);
   p->wake_fd = wake_fd;
+  p->wait_step = -1;
   p->intro_cue = (cue){.start = 0, .kind = CUE_CHIME, .clip = -1,
                        .frames = tone_chime_frames(TONE_CHIME, SCORE_RATE)};
   p->intro_tl = (timeline){.rate = SCORE_RATE, .frames = p->intro_cue.frames,
@@ -1201,6 +1340,16 @@ unsigned player_dispatch(player *p)
     a = next;
   }
   return events;
+}
+
+float player_volume_gain(player *p)
+{
+  return volume_gain(atomic_load_explicit(&p->volume_now, memory_order_relaxed));
+}
+
+bool player_mic_should_listen(player *p)
+{
+  return atomic_load_explicit(&p->mic_ok, memory_order_relaxed);
 }
 
 const char *player_state_name(player_state s)

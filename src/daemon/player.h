@@ -33,6 +33,14 @@
  * The output is open only while a session (or a `say`) plays: an idle daemon holds no device
  * and no connection to the sound server, and its engine thread sleeps without a timer.
  *
+ * Waiting for the person (a routine's `do = wait` step, timeline.h): mixing stops at the
+ * step's wait point; once the listener has heard up to it the session is held (PAUSED, and
+ * held in its status) until resume or skip, which go on from the step's end. A resume that
+ * comes while the wait's own words still play lets the session go on after them.
+ *
+ * Every routine session that ends (finished, stopped, replaced, or ended by a fault) is
+ * appended to the practice log (history.h), on the engine thread; a lone `say` is not.
+ *
  * Threads: every function here is for the daemon's main thread (one caller). wake_fd (an
  * eventfd) is written whenever player_dispatch() has something to do.
  */
@@ -100,6 +108,7 @@ typedef struct player_status {
   double elapsed_s, duration_s; /* in the session */
   double step_elapsed_s, step_duration_s;
   bool preparing;               /* the session's speech is still being made */
+  bool held;                    /* paused at a wait step until the person carries on */
   int volume;
   uint64_t underruns;
   char output[16];              /* the output playing ("pulse", "portaudio"), "" when none */
@@ -133,7 +142,11 @@ void player_resume(player *p, player_reply reply);
 void player_skip(player *p, player_reply reply);    /* to the next step (the last: the end) */
 void player_restart(player *p, player_reply reply); /* the current step from its start */
 
-#define PLAYER_SAY_CHIME 1u /* a soft chime first (a reminder, not an answer) */
+#define PLAYER_SAY_CHIME 1u     /* a soft chime first (a reminder, not an answer) */
+#define PLAYER_SAY_IDLE_ONLY 2u /* only when nothing plays or is paused, else COACH_E_STATE:
+                                   decided on the engine thread, so no session can start
+                                   between the check and the line (a reminder must never
+                                   talk over a session) */
 /* Speaks text (at most PLAYER_SAY_MAX bytes): over the session when one plays, else on its
  * own. The reply comes once the line is made and queued. */
 void player_say(player *p, const char *text, unsigned flags, player_reply reply);
@@ -148,6 +161,18 @@ void player_get_status(player *p, player_status *st);
 /* When wake_fd is readable: calls the replies that are due and returns the PROTOCOL_EVENT_*
  * bits that happened since the last call. */
 unsigned player_dispatch(player *p);
+
+/* Half duplex for coachd's listener (listen.h): false while coach's own voice or a chime
+ * sounds at the play position or sounded less than PLAYER_MIC_AFTER_MS ago (the room's echo,
+ * the device's latency), or begins within PLAYER_MIC_BEFORE_MS; true during breathing tones,
+ * silent holds, a pause, a wait, and with no session. Any thread: it reads what the engine
+ * publishes at each tick and never waits for it. */
+#define PLAYER_MIC_AFTER_MS 500
+#define PLAYER_MIC_BEFORE_MS 200
+bool player_mic_should_listen(player *p);
+
+/* The gain coach's volume gives a sound (a cue of the listener's own). Any thread. */
+float player_volume_gain(player *p);
 
 const char *player_state_name(player_state s);
 

@@ -73,6 +73,10 @@ struct server_client {
   int list_index;
 
   bool deferred;      /* its command's reply comes later (server_defer) */
+  /* A client without a connection (server_run_local): its reply goes to local_fn. */
+  bool local;
+  server_local_fn local_fn;
+  void *local_ctx;
   const char *deferred_cmd;
 
   bool idle;          /* parked in `idle` */
@@ -187,10 +191,28 @@ static bool out_str(server_client *c, const char *s)
   return out_append(c, s, strlen(s));
 }
 
+/* A local client's reply, once complete, goes to its function; then the client is done. */
+static void local_deliver(server_client *c)
+{
+  char reply[1024];
+  size_t n = pending(c);
+  while(n && c->out[c->out_off + n - 1] == '\n')
+    n--;
+  snprintf(reply, sizeof(reply), "%.*s", (int)n, n ? c->out + c->out_off : "");
+  c->out_off = c->out_len = 0;
+  c->dead = true;
+  c->local_fn(c->local_ctx, reply);
+}
+
 /* Sends what the kernel takes now, never blocking. A running command's output is held back
  * until the handler returns, so that an overflowing reply can still be replaced whole. */
 static void out_flush(server_client *c)
 {
+  if(c->local) {
+    if(!c->dead && !c->in_command && !c->deferred && pending(c) > 0)
+      local_deliver(c);
+    return;
+  }
   while(!c->dead && !c->in_command && pending(c) > 0) {
     ssize_t n = send(c->fd, c->out + c->out_off, pending(c), MSG_NOSIGNAL | MSG_DONTWAIT);
     if(n < 0) {
@@ -285,36 +307,35 @@ static bool may_reply(server_client *c, const char *what)
   return true;
 }
 
-void server_reply_kv(server_client *c, const char *key, const char *fmt, ...)
+/* Appends "key: value\n", control bytes made spaces; a line too long for the client's output
+ * marks its reply as overflowed. */
+static void append_kv(server_client *c, const char *key, const char *fmt, va_list ap)
 {
   char small[512], *buf = small;
-  size_t klen, vlen, n;
-  va_list ap;
+  size_t klen = strlen(key), vlen, n;
+  va_list again;
   int k;
-  if(!may_reply(c, "server_reply_kv") || !key || !fmt)
-    return;
-  klen = strlen(key);
-  va_start(ap, fmt);
+  va_copy(again, ap);
   k = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
   vlen = k < 0 ? 0 : (size_t)k;
   n = klen + 2 + vlen + 1;
   if(n > SERVER_OUTPUT_MAX) {
     c->overflow = true;
+    va_end(again);
     return;
   }
   if(n + 1 > sizeof(small)) {
     buf = malloc(n + 1);
     if(!buf) {
       c->overflow = true;
+      va_end(again);
       return;
     }
   }
   memcpy(buf, key, klen);
   memcpy(buf + klen, ": ", 2);
-  va_start(ap, fmt);
-  vsnprintf(buf + klen + 2, vlen + 1, fmt, ap);
-  va_end(ap);
+  vsnprintf(buf + klen + 2, vlen + 1, fmt, again);
+  va_end(again);
   /* A newline inside would be read as a new reply line: key and value stay on one line. */
   for(size_t i = 0; i < n - 1; i++)
     if((unsigned char)buf[i] < 0x20 && buf[i] != '\t')
@@ -331,6 +352,16 @@ static void out_ok(server_client *c)
   if(c->list_state != LIST_RUNNING)
     out_str(c, "OK\n");
   c->reply = REPLY_OK;
+}
+
+void server_reply_kv(server_client *c, const char *key, const char *fmt, ...)
+{
+  va_list ap;
+  if(!may_reply(c, "server_reply_kv") || !key || !fmt)
+    return;
+  va_start(ap, fmt);
+  append_kv(c, key, fmt, ap);
+  va_end(ap);
 }
 
 void server_reply_ok(server_client *c)
@@ -921,6 +952,42 @@ static void accept_clients(server *s)
   }
 }
 
+/* ---------------------------------------------------------------- local commands */
+
+coach_rc server_run_local(server *s, const char *line, server_local_fn fn, void *ctx)
+{
+  char text[SERVER_LINE_MAX];
+  size_t n = strlen(line);
+  server_client *c;
+  if(n >= sizeof(text)) {
+    fn(ctx, "ACK [8] {} line too long");
+    return COACH_E_LIMIT;
+  }
+  if(s->n_clients >= SERVER_MAX_CLIENTS || !(c = calloc(1, sizeof(*c)))) {
+    fn(ctx, "ACK [7] {} too many clients");
+    return COACH_E_LIMIT;
+  }
+  memcpy(text, line, n + 1);
+  c->srv = s;
+  c->fd = -1;
+  c->local = true;
+  c->local_fn = fn;
+  c->local_ctx = ctx;
+  c->id = ++s->next_id;
+  c->last_active_ms = clock_ms_now();
+  s->clients[s->n_clients++] = c;
+  s->depth++;
+  handle_line(c, text, n);
+  if(c->idle) { /* parked in `idle`: nobody would ever read the answer */
+    c->idle = false;
+    send_ack(c, PROTOCOL_ACK_STATE, "idle", "idle is for connections");
+  }
+  out_flush(c); /* answered now, or later once a deferred reply is finished */
+  s->depth--;
+  reap(s);
+  return COACH_OK;
+}
+
 /* ---------------------------------------------------------------- deferred replies */
 
 server_ticket server_defer(server_client *c)
@@ -959,6 +1026,17 @@ static void finish(server *s, server_client *c)
   reap(s);
 }
 
+void server_finish_kv(server *s, server_ticket t, const char *key, const char *fmt, ...)
+{
+  server_client *c = deferred_client(s, t);
+  va_list ap;
+  if(!c || !key || !fmt)
+    return;
+  va_start(ap, fmt);
+  append_kv(c, key, fmt, ap);
+  va_end(ap);
+}
+
 void server_finish_ok(server *s, server_ticket t)
 {
   server_client *c = deferred_client(s, t);
@@ -994,7 +1072,7 @@ int server_pollfds(server *s, struct pollfd *fds, int max)
   for(int i = 0; i < s->n_clients && n < max; i++) {
     server_client *c = s->clients[i];
     short ev = 0;
-    if(c->dead)
+    if(c->dead || c->local)
       continue;
     if(pending(c) > 0)
       ev = POLLOUT;

@@ -157,6 +157,16 @@ coach_rc server_run_once(server *s, int timeout_ms);
  * a handler. */
 void server_notify(server *s, unsigned events);
 
+/* Runs one command line as if a client had sent it, through the same parsing, command table
+ * and handlers (coachd's listener: a spoken "coach pause" is the `pause` command), from a
+ * client without a connection. fn gets the whole reply without its last newline ("OK", key
+ * lines then "OK", or the "ACK ..." line) once there is one: from inside this call, or later
+ * for a command whose reply is deferred. Such a client counts among the clients while its
+ * reply is pending. COACH_E_LIMIT (and an ACK to fn) for a line over SERVER_LINE_MAX or too
+ * many clients. Main thread, outside handlers. */
+typedef void (*server_local_fn)(void *ctx, const char *reply);
+coach_rc server_run_local(server *s, const char *line, server_local_fn fn, void *ctx);
+
 /* --- For handlers, on the client whose command is running ---
  * A handler answers with zero or more server_reply_kv() then server_reply_ok(), or with one
  * server_reply_ack(), or parks the client with server_client_idle(). A handler that returns
@@ -195,6 +205,9 @@ void server_client_idle(server_client *c, unsigned events);
  * server_defer() returns 0 (and does nothing) outside the client's own handler. */
 typedef unsigned server_ticket;
 server_ticket server_defer(server_client *c);
+/* A "key: value" line of the deferred reply, before its server_finish_ok(). */
+void server_finish_kv(server *s, server_ticket t, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 void server_finish_ok(server *s, server_ticket t);
 /* "ACK [code] {command} message" for the command that was deferred (its index in a command
  * list too, for dialects with list_index). */

@@ -168,10 +168,50 @@ coach_rc library_load(library *out, const char *const *dirs, int n_dirs, library
   return COACH_OK;
 }
 
+void library_dirs_from_config(const coach_config *cfg, library_dirs *out)
+{
+  library_dirs *d = out;
+  d->count = 0;
+  if(paths_shipped_routines(d->path[d->count], sizeof(d->path[0])) == COACH_OK)
+    d->count++;
+  for(int i = 0; i < cfg->n_dirs && i < CONFIG_DIRS_MAX; i++)
+    snprintf(d->path[d->count++], sizeof(d->path[0]), "%s", cfg->dirs[i]);
+  if(cfg->user_dir[0])
+    snprintf(d->path[d->count++], sizeof(d->path[0]), "%s", cfg->user_dir);
+  else if(paths_user_routines(d->path[d->count], sizeof(d->path[0])) == COACH_OK)
+    d->count++;
+}
+
+coach_rc library_load_config(library *out, const coach_config *cfg, library *previous,
+                             library_report_fn report, void *ctx)
+{
+  library_dirs *d = malloc(sizeof(*d)); /* 40 KiB: not on a thread's stack */
+  if(!d)
+    return COACH_E_NOMEM;
+  library_dirs_from_config(cfg, d);
+  const char *dirs[LIBRARY_DIRS_MAX];
+  for(int i = 0; i < d->count; i++)
+    dirs[i] = d->path[i];
+  coach_rc rc = library_load(out, dirs, d->count, previous, report, ctx);
+  free(d);
+  return rc;
+}
+
 const routine *library_find(const library *lib, const char *name)
 {
   int at = index_of(lib, name);
   return at >= 0 ? lib->items[at] : NULL;
+}
+
+routine *library_take(library *lib, const char *name)
+{
+  int at = index_of(lib, name);
+  if(at < 0)
+    return NULL;
+  routine *r = lib->items[at];
+  memmove(&lib->items[at], &lib->items[at + 1], (size_t)(lib->count - at - 1) * sizeof(r));
+  lib->count--;
+  return r;
 }
 
 void library_free(library *lib)
@@ -181,4 +221,19 @@ void library_free(library *lib)
   free(lib->items);
   lib->items = NULL;
   lib->count = 0;
+}
+
+void library_describe(const routine *r, library_emit_fn emit, void *ctx)
+{
+  emit(ctx, "routine", r->name);
+  emit(ctx, "title", r->title);
+  emit(ctx, "summary", r->summary);
+  if(r->has_length) {
+    char def[32], lo[32], hi[32], text[112];
+    duration_format(r->length_ms, def, sizeof(def));
+    duration_format(r->min_length_ms, lo, sizeof(lo));
+    duration_format(r->max_length_ms, hi, sizeof(hi));
+    snprintf(text, sizeof(text), "%s (%s to %s)", def, lo, hi);
+    emit(ctx, "length", text);
+  }
 }

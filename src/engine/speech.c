@@ -19,6 +19,7 @@
  */
 #include "speech.h"
 #include "utf8.h"
+#include "voice_name.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -131,22 +132,6 @@ static bool has_visible_char(const char *s)
     if(*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' && *s != '\v' && *s != '\f')
       return true;
   return false;
-}
-
-/* Voice names end up in eSpeak's fixed 60-byte buffers and, for our own voice files, in a
- * path: allow only what eSpeak names use ("en-us", "gmw/en-US", "en-us+m3") and never "..". */
-static bool voice_name_ok(const char *name)
-{
-  size_t n = strlen(name);
-  if(n == 0 || n >= 60 || name[0] == '.' || name[0] == '/' || strstr(name, ".."))
-    return false;
-  for(const char *p = name; *p; p++) {
-    char c = *p;
-    if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '_' || c == '+' || c == '.' || c == '/'))
-      return false;
-  }
-  return true;
 }
 
 /* ---- resampling -------------------------------------------------------------------- */
@@ -431,11 +416,8 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
     return COACH_E_INVALID;
   }
 
-  if(!voice_name_ok(want.name)) {
-    coach_why(why, why_len,
-            "unknown voice \"%s\": a voice name has letters, digits and - _ + . / only "
-            "(`espeak-ng --voices` lists eSpeak NG's)",
-            want.name);
+  if(!voice_name_valid(want.name)) {
+    coach_why(why, why_len, "\"%s\" is not a voice name (" VOICE_NAME_HELP ")", want.name);
     return COACH_E_NOTFOUND;
   }
   if(!apply_voice(s, &want, &was_file)) {

@@ -22,7 +22,21 @@ check "all $n shipped routines are there (at least 8)" test "$n" -ge 8
 check "check of all shipped routines at once: exit 0, one ok line each" \
   sh -c "out=\$('$COACH_BIN' check '$R'/*.ini) && [ \$(printf '%s\n' \"\$out\" | grep -c ': ok: ') -eq $n ]"
 
+check "check of all shipped routines: no warnings" \
+  sh -c "[ -z \"\$('$COACH_BIN' check '$R'/*.ini 2>&1 >/dev/null)\" ]"
+# A sentence too long to follow lying down: a warning naming file, line and length, exit 0.
+printf '[routine]\ntitle = T\nsummary = S.\nsteps = a\n\n[step a]\ndo = say\ntext = %s.\n' \
+  "One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen" \
+  >"$T/wordy.ini"
+out=$("$COACH_BIN" check "$T/wordy.ini" 2>&1)
+check "check wordy.ini: exit 0 with a warning ($out)" sh -c "[ $? -eq 0 ] && printf '%s\n' \"\$1\" | grep -q 'wordy.ini:6: warning: step \"a\": a sentence of 16 words'" _ "$out"
+
 # --- show ----------------------------------------------------------------------------------
+out=$("$COACH_BIN" show kneel 2>&1)
+check "show kneel: the wait for the cushion, and its quiet in a render" \
+  sh -c "printf '%s\n' \"\$1\" | grep -Eq '^[0-9]+:[0-9]{2}\.[0-9]{3} +wait: a live session waits here .*30\.0 s of quiet'" _ "$out"
+check "show ruhe: German, with the length in its words" \
+  sh -c "\"\$1\" show ruhe 7m | grep -q 'say: So atmen wir etwa 7 Minuten lang.'" _ "$COACH_BIN"
 out=$("$COACH_BIN" show rest 2>&1)
 check "show rest: exit 0" test $? -eq 0
 check "show rest: a title and total first" sh -c "printf '%s\n' \"\$1\" | head -n 1 | grep -Eq '^Constructive rest, [0-9]+:[0-9]{2}\.[0-9]{3}$'" _ "$out"

@@ -11,6 +11,7 @@ export COACH_SOCKET=$T/run/socket
 export COACH_DATA_DIR=$COACH_SOURCE_DIR
 export COACH_NO_AUTOSTART=1
 export XDG_CONFIG_HOME=$T/config
+export XDG_STATE_HOME=$T/state # the practice log (history.h): never the real user's
 # coachd's MPD listener is beside its control socket (src/daemon/mpd_server.h); mpc and
 # python-mpd2 read MPD_HOST.
 export MPD_HOST=$T/run/mpd.socket
@@ -20,7 +21,9 @@ export MPD_HOST=$T/run/mpd.socket
 [ -n "${COACH_TEST_DBUS:-}" ] || export DBUS_SESSION_BUS_ADDRESS=unix:path=$T/no-session-bus
 mkdir -p "$T/config/coach/routines"
 # COACH_TEST_OUTPUT: the sound output coachd plays through (ctest runs the playback tests
-# once for each: tests/CMakeLists.txt); auto when unset.
+# once for each: tests/CMakeLists.txt); auto when unset. The portaudio output is fed in 20 ms
+# periods here rather than 5: with 2-period device buffers, a loaded 2-core machine running
+# the suite two tests at a time (and under ASan) starved the 5 ms one into real dropouts.
 cat >"$T/coach.ini" <<INI
 [audio]
 output = ${COACH_TEST_OUTPUT:-auto}
@@ -28,6 +31,8 @@ output = ${COACH_TEST_OUTPUT:-auto}
 dirs = $COACH_SOURCE_DIR/tests/data/routines
 [daemon]
 log_level = debug
+[portaudio]
+period_ms = 20
 INI
 
 passed=0

@@ -15,7 +15,7 @@ mkdir -p "$T/run"
 # systemd-socket-activate passes on only the variables named with -E (the sanitizer options
 # too, for .ci/sanitize; an unset one arrives empty, which means the defaults).
 NOTIFY_SOCKET=$notify systemd-socket-activate -E NOTIFY_SOCKET -E PULSE_SERVER -E XDG_RUNTIME_DIR \
-  -E COACH_DATA_DIR -E XDG_CONFIG_HOME -E HOME -E ASAN_OPTIONS -E LSAN_OPTIONS -E UBSAN_OPTIONS \
+  -E COACH_DATA_DIR -E XDG_CONFIG_HOME -E XDG_STATE_HOME -E HOME -E ASAN_OPTIONS -E LSAN_OPTIONS -E UBSAN_OPTIONS \
   -l "$COACH_SOCKET" \
   "$COACHD_BIN" --config "$T/coach.ini" >>"$T/coachd.log" 2>&1 &
 DAEMON_PID=$!

@@ -1,4 +1,5 @@
-# Text that crashes eSpeak NG 1.51 ("s'" 220 times aborts the process, PLATFORM.md) cannot
+# Text that crashes eSpeak NG 1.51 ("s'" 220 times aborts Debian's build with "buffer overflow
+# detected", seen on Debian 12) cannot
 # take coachd down: from `coach say`, from a raw socket, from a user's routine, and in the
 # middle of a session, it is refused with ACK 11 (speech), the daemon logs it and keeps
 # serving, and what comes next is heard. Speech runs in a worker process, coach-speech
@@ -134,12 +135,13 @@ done
 [ -n "$w" ] && kill -9 "$w"
 wait "$say_pid"
 code=$?
+answered=$(record_ms)
 check "say of a long line while its worker is killed answers OK (exit $code: $(cat "$T/long.out"))" \
   test "$code" -eq 0
-# The answer comes once the line is made and queued: it is heard right after.
-done_at=$(record_ms)
-record_wait_ms $((done_at + 1500))
-check "and it is heard" soundstat "$rec" loud-between "$t" $((done_at + 1500))
+# Heard within 1.5 s of the answer: a new worker speaking a long line may take a while (under
+# ASan on a loaded machine, longer than 1.5 s), and say answers once the line is on its way.
+record_wait_ms $((answered + 1500))
+check "and it is heard" soundstat "$rec" loud-between "$t" $((answered + 1500))
 check "the daemon logged the lost worker ($w) and the retry" \
   grep -Eq "speech worker (${w:-none} )?was killed by signal 9 \(Killed\) while (speaking|starting).*trying once more" "$T/coachd.log"
 coach stop >/dev/null

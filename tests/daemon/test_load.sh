@@ -13,7 +13,7 @@ LIMIT=64
 
 # Built by CMake with the project's warnings (COACH_LOADCLIENT).
 check "the load client is built" test -x "${COACH_LOADCLIENT:-}" || { finish; exit 1; }
-echo "max_clients = $LIMIT" >>"$T/coach.ini" # [daemon] is the last section of lib.sh's file
+sed -i "/^\[daemon\]$/a max_clients = $LIMIT" "$T/coach.ini"
 setup
 rec=$T/rec.raw
 record_start "$rec" || exit 1

@@ -44,6 +44,13 @@ static void check_config(const coach_config *c)
   FUZZ_ASSERT(c->log_level >= CONFIG_LOG_ERROR && c->log_level <= CONFIG_LOG_DEBUG);
   FUZZ_ASSERT(strcmp(config_log_level_name(c->log_level), "unknown") != 0);
   FUZZ_ASSERT(c->max_clients >= 1 && c->max_clients <= 64);
+  FUZZ_ASSERT(c->remind.every_ms >= 0 && c->remind.every_ms <= DURATION_MAX_MS);
+  FUZZ_ASSERT(c->remind.from_min >= 0 && c->remind.from_min < REMIND_DAY_MINUTES);
+  FUZZ_ASSERT(c->remind.to_min >= 0 && c->remind.to_min <= REMIND_DAY_MINUTES);
+  FUZZ_ASSERT(c->remind.from_min != c->remind.to_min);
+  FUZZ_ASSERT(c->remind.days != 0 && c->remind.days <= 0x7F);
+  check_string(c->remind.routine, sizeof(c->remind.routine));
+  FUZZ_ASSERT(routine_name_valid(c->remind.routine));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

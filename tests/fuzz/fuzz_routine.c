@@ -47,7 +47,11 @@ static void check_routine(const routine *r)
       FUZZ_ASSERT(s->times >= 1 && s->times <= ROUTINE_REPEAT_MAX);
     if(s->kind == STEP_HOLD)
       FUZZ_ASSERT(s->count >= 0 && s->count <= ROUTINE_COUNT_MAX);
+    if(s->kind == STEP_WAIT)
+      FUZZ_ASSERT(s->text && s->for_ms > 0);
   }
+  /* Complete cue words: the timeline speaks them without checking. */
+  FUZZ_ASSERT(r->language && !cues_missing(&r->cues));
   if(r->has_length)
     FUZZ_ASSERT(r->min_length_ms <= r->length_ms && r->length_ms <= r->max_length_ms);
 }
@@ -58,6 +62,10 @@ static void check_timeline(const timeline *t)
   for(size_t i = 1; i < t->n_steps; i++)
     FUZZ_ASSERT(t->steps[i].start == t->steps[i - 1].start + t->steps[i - 1].frames);
   FUZZ_ASSERT(t->steps[t->n_steps - 1].start + t->steps[t->n_steps - 1].frames == t->frames);
+  for(size_t i = 0; i < t->n_steps; i++)
+    if(t->steps[i].kind == STEP_WAIT)
+      FUZZ_ASSERT(t->steps[i].wait_at >= t->steps[i].start &&
+                  t->steps[i].wait_at < t->steps[i].start + t->steps[i].frames);
   for(size_t i = 1; i < t->n_cues; i++)
     FUZZ_ASSERT(t->cues[i].start >= t->cues[i - 1].start);
   for(size_t i = 0; i < t->n_cues; i++)

@@ -171,6 +171,18 @@ static void nul_byte(const char *tmp)
   unlink(path);
 }
 
+/* A control character would reach eSpeak NG as text: refused, as in coach.ini. */
+static void control_character(const char *tmp)
+{
+  char path[8192];
+  snprintf(path, sizeof(path), "%s/control_character.ini", tmp);
+  static const char text[] = "[routine]\ntitle = T\nsummary = S.\nsteps = a\n\n"
+                             "[step a]\ndo = say\ntext = Hello\033there.\n";
+  write_file(path, text, sizeof(text) - 1);
+  expect_refused(path, COACH_E_INVALID, 8, "the control character 0x1B (byte 13;");
+  unlink(path);
+}
+
 /* 10,000 tiny steps: refused at the first step past the limit, in bounded memory and time. */
 static void ten_thousand_steps(const char *tmp)
 {
@@ -242,6 +254,7 @@ int main(void)
     mkdir(env_tmp, 0700);
   CHECKF(mkdtemp(tmp) != NULL, "mkdtemp %s: %s", tmp, strerror(errno));
   nul_byte(tmp);
+  control_character(tmp);
   ten_thousand_steps(tmp);
   too_big(tmp);
   unreadable(tmp);

@@ -84,8 +84,11 @@ static bool is_default(const coach_config *c)
          !strcmp(c->voice.name, "en-us") &&
          c->voice.rate == 140 && c->voice.pitch == 40 && c->voice.volume == 100 &&
          c->user_dir[0] == '\0' && c->n_dirs == 0 && c->socket[0] == '\0' &&
-         c->log_level == CONFIG_LOG_INFO && c->max_clients == 64 && c->mpd_enabled &&
-         !c->mpd_socket[0] && !c->mpd_bind[0] && !c->mpd_password[0];
+         c->log_level == CONFIG_LOG_INFO && c->max_clients == 64 &&
+         c->remind.every_ms == 3600000 && c->remind.from_min == 9 * 60 &&
+         c->remind.to_min == 18 * 60 && c->remind.days == 0x1F &&
+         !strcmp(c->remind.routine, "lunge") && c->mpd_enabled && !c->mpd_socket[0] &&
+         !c->mpd_bind[0] && !c->mpd_password[0];
 }
 
 /* Loads fixture `name`, expects failure with rc and a message containing `text` on `line`. */
@@ -162,7 +165,7 @@ static void test_good_file(void)
   CHECKF(rc == COACH_OK && d.count == 0, "rc %s", coach_rc_str(rc));
   dump(&d);
   CHECK(!strcmp(cfg.output, "portaudio"));
-  CHECK(cfg.volume == 55); /* "key: value" is accepted, as inih does */
+  CHECK(cfg.volume == 55); /* "key: value" is accepted (ini_line.h) */
   CHECK(cfg.give_up_ms == 90000);
   CHECK(!strcmp(cfg.pulse_device, "alsa_output.usb-audio.analog-stereo"));
   CHECK(!strcmp(cfg.portaudio_device, "USB Audio")); /* the inline comment is not part of it */
@@ -204,7 +207,7 @@ static void test_bad_files(void)
 {
   expect_bad("unknown_section.ini", COACH_E_INVALID, 4,
              "unknown section [audoi] (known: audio, pulse, portaudio, voice, routines, daemon, "
-             "mpd)");
+             "remind, listen, mpd)");
   expect_bad("unknown_key.ini", COACH_E_INVALID, 3,
              "unknown key \"volme\" in [audio] (known: output, volume, give_up_after)");
   expect_bad("volume_high.ini", COACH_E_INVALID, 2,
@@ -213,8 +216,7 @@ static void test_bad_files(void)
              "[audio] volume = -1 is out of range (use 0 to 100)");
   expect_bad("bad_log_level.ini", COACH_E_INVALID, 2,
              "log_level = \"verbose\" is not a log level (use error, warn, info or debug)");
-  /* The long line is refused, and the error after it still has its own line number (inih
-   * alone would split the long line and count one line too many). */
+  /* The long line is refused, and the error after it still has its own line number. */
   expect_bad("long_line.ini", COACH_E_INVALID, 2, "line is 200 bytes long");
   expect_bad("long_line.ini", COACH_E_INVALID, 3, "volume = 101 is out of range");
   expect_bad("bad_utf8.ini", COACH_E_INVALID, 2, "invalid UTF-8 (byte 6 of the line)");
@@ -271,6 +273,7 @@ static void test_bad_text(void)
   BAD("rate", "[voice]\nrate = 79\n", 2, "(use 80 to 260)");
   BAD("huge", "[voice]\nrate = 99999999999999999999\n", 2, "out of range");
   BAD("voice", "[voice]\nname = ../../etc/x\n", 2, "is not a voice name");
+  BAD("option", "[voice]\nname = -odd\n", 2, "\"-odd\" is not a voice name");
   BAD("clients", "[daemon]\nmax_clients = 0\n", 2, "(use 1 to 64)");
   BAD("tilde", "[routines]\nuser_dir = ~bob/r\n", 2,
                   "only \"~/\" is understood");
@@ -283,6 +286,26 @@ static void test_bad_text(void)
 
   memset(big, ';', sizeof(big));
   expect_bad_text("big", big, sizeof(big), 0, "larger than 65536 bytes");
+}
+
+/* [remind]: each key's values, and what is wrong said with the key's name. */
+static void test_remind(void)
+{
+  coach_config cfg;
+  expect_good_text("remind", "[remind]\nevery = 45m\nhours = 22:00-06:30\ndays = sat,sun\n"
+                   "routine = kneel\n", &cfg);
+  CHECK(cfg.remind.every_ms == 45 * 60000 && cfg.remind.from_min == 22 * 60 &&
+        cfg.remind.to_min == 6 * 60 + 30 && cfg.remind.days == 0x60 &&
+        !strcmp(cfg.remind.routine, "kneel"));
+  expect_good_text("remind_all", "[remind]\nevery = 0s\nhours = 00:00-24:00\ndays = all\n",
+                   &cfg);
+  CHECK(cfg.remind.every_ms == 0 && cfg.remind.to_min == 24 * 60 && cfg.remind.days == 0x7F);
+  BAD("every", "[remind]\nevery = 1\n", 2, "[remind] every: \"1\" has no unit");
+  BAD("every_long", "[remind]\nevery = 3h\n", 2, "[remind] every: \"3h\" is too long");
+  BAD("hours", "[remind]\nhours = 9-18\n", 2, "[remind] hours: \"9-18\" is not a span of hours");
+  BAD("hours_empty", "[remind]\nhours = 10:00-10:00\n", 2, "is an empty span");
+  BAD("days", "[remind]\ndays = weekdays\n", 2, "[remind] days: \"weekdays\" is not a day");
+  BAD("routine", "[remind]\nroutine = ../x\n", 2, "[remind] routine: \"../x\" is not a routine");
 }
 
 static void test_good_text(void)
@@ -301,6 +324,9 @@ static void test_good_text(void)
   CHECK(is_default(&cfg));
   expect_good_text("bounds", "[audio]\nvolume = 100\n[voice]\nrate = 80\nvolume = 0\n", &cfg);
   CHECK(cfg.volume == 100 && cfg.voice.rate == 80 && cfg.voice.volume == 0);
+  /* The voice rule of routine files (voice_name.h): eSpeak NG's own file names pass. */
+  expect_good_text("espeak file", "[voice]\nname = gmw/en-US\n", &cfg);
+  CHECK(!strcmp(cfg.voice.name, "gmw/en-US"));
   expect_good_text("period", "[portaudio]\nperiod_ms = 2\n", &cfg);
   CHECK(cfg.period_ms == 2);
   expect_good_text("period_max", "[portaudio]\nperiod_ms = 50\n", &cfg);
@@ -347,13 +373,14 @@ static void test_mpd(void)
   BAD("mpd_v6_bare", "[mpd]\nbind = ::1:6600\n", 2, "is not ADDRESS:PORT");
   BAD("mpd_v6_bad", "[mpd]\nbind = [::g]:6600\n", 2, "\"::g\" is not an IPv6 address");
   BAD("mpd_noaddr", "[mpd]\nbind = :6600\n", 2, "names no address before the port");
-  BAD("mpd_bool", "[mpd]\nenabled = maybe\n", 2, "[mpd] enabled = \"maybe\" is neither yes nor no");
+  BAD("mpd_bool", "[mpd]\nenabled = maybe\n", 2, "[mpd] enabled = \"maybe\": use yes or no");
   BAD("mpd_key", "[mpd]\nport = 6600\n", 2,
       "unknown key \"port\" in [mpd] (known: enabled, socket, bind, password)");
   {
     char text[400];
     snprintf(text, sizeof(text), "[mpd]\npassword = %0130d\n", 0);
-    expect_bad_text("mpd_password", text, strlen(text), 2, "[mpd] password is longer than 127");
+    expect_bad_text("mpd_password", text, strlen(text), 2,
+                    "[mpd] password is too long (at most 127 bytes)");
     snprintf(text, sizeof(text), "[mpd]\nsocket = /%0120d\n", 0);
     expect_bad_text("mpd_socket", text, strlen(text), 2,
                     "[mpd] socket: \"/000");
@@ -505,6 +532,7 @@ int main(void)
   test_defaults();
   test_good_file();
   test_shipped_file();
+  test_remind();
   test_bad_files();
   test_several();
   test_bad_text();

@@ -90,6 +90,25 @@ static void test_user(void)
   setenv("HOME", "/home/u", 1);
 }
 
+/* The practice log follows XDG_STATE_HOME as the config follows XDG_CONFIG_HOME. */
+static void test_history(void)
+{
+  char buf[PATHS_MAX];
+
+  setenv("HOME", "/home/u", 1);
+  setenv("XDG_STATE_HOME", "/xdg/state", 1);
+  EXPECT(paths_history, "/xdg/state/coach/history");
+  setenv("XDG_STATE_HOME", "relative/state", 1);
+  EXPECT(paths_history, "/home/u/.local/state/coach/history");
+  unsetenv("XDG_STATE_HOME");
+  EXPECT(paths_history, "/home/u/.local/state/coach/history");
+  unsetenv("HOME");
+  strcpy(buf, "untouched");
+  CHECK(paths_history(buf, sizeof(buf)) == COACH_E_NOTFOUND);
+  CHECK(!strcmp(buf, "untouched"));
+  setenv("HOME", "/home/u", 1);
+}
+
 static void test_socket(void)
 {
   char want[64], buf[PATHS_MAX], big[200];
@@ -184,6 +203,7 @@ int main(void)
   }
   test_data_dir();
   test_user();
+  test_history();
   test_socket();
   test_offline_module();
   test_speech_worker();

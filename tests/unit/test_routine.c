@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "ini_line.h"
 #include "routine.h"
 
 /* The example from config/ROUTINES.md, byte for byte. */
@@ -314,15 +315,15 @@ static void limits_that_pass(void)
     len += (size_t)snprintf(text + len, sizeof(text) - len, "[step b%d]\n%s\nsteps = b%d\n", i,
                             i % 2 ? "do = repeat\ntimes = 2" : "do = sides", i + 1);
   len += (size_t)snprintf(text + len, sizeof(text) - len, "[step b5]\ndo = say\ntext = ");
-  /* "text = " is 7 bytes: pad to a line of exactly ROUTINE_LINE_MAX bytes */
-  for(int i = 7; i < ROUTINE_LINE_MAX; i++)
+  /* "text = " is 7 bytes: pad to a line of exactly INI_LINE_MAX bytes */
+  for(int i = 7; i < INI_LINE_MAX; i++)
     text[len++] = 'a';
   text[len++] = '\n';
   text[len] = '\0';
   routine *r = load_ok(text, len, "deep");
   if(r) {
     const routine_step *s = step(r, "b5");
-    CHECK(s && strlen(s->text) == ROUTINE_LINE_MAX - 7);
+    CHECK(s && strlen(s->text) == INI_LINE_MAX - 7);
   }
   routine_free(r);
 }
@@ -421,6 +422,122 @@ static void from_file(void)
   rmdir(dir);
 }
 
+/* The voice rule is the one of coach.ini and speech (voice_name.h): gmw/en-US passes in
+ * both, -odd in neither. */
+static void voices(void)
+{
+  static const char good[] = "[routine]\ntitle = T\nsummary = S.\nsteps = a\n"
+                             "voice = gmw/en-US\n[step a]\ndo = say\ntext = Hi.\n";
+  routine *r = load_ok(good, sizeof(good) - 1, "voices");
+  CHECK(r && !strcmp(r->voice.name, "gmw/en-US"));
+  routine_free(r);
+  static const char bad[] = "[routine]\ntitle = T\nsummary = S.\nsteps = a\n"
+                            "voice = -odd\n[step a]\ndo = say\ntext = Hi.\n";
+  r = NULL;
+  coach_diag d;
+  CHECK(routine_load_buffer(bad, sizeof(bad) - 1, "odd", "odd", &r, &d) == COACH_E_INVALID);
+  CHECK(!r && d.count == 1 && d.entries[0].line == 5 &&
+        strstr(d.entries[0].message, "\"-odd\" is not a voice name"));
+}
+
+/* A routine that refuses to load, with a diagnostic at line containing text. */
+static void load_bad(const char *text, int line, const char *want)
+{
+  routine *r = NULL;
+  coach_diag d;
+  coach_rc rc = routine_load_buffer(text, strlen(text), "bad", "bad", &r, &d);
+  bool found = false;
+  for(int i = 0; i < d.count && i < COACH_DIAG_MAX; i++)
+    found |= d.entries[i].line == line && strstr(d.entries[i].message, want) != NULL;
+  CHECKF(rc == COACH_E_INVALID && !r && found, "no \"%s\" at line %d", want, line);
+  if(!found)
+    for(int i = 0; i < d.count && i < COACH_DIAG_MAX; i++)
+      fprintf(stderr, "  %d: %s\n", d.entries[i].line, d.entries[i].message);
+}
+
+/* do = wait, the language and [cues]: the cue words come from the routine, else from its
+ * language's table, never from code. */
+static void waits_and_cues(void)
+{
+  static const char wait[] = "[routine]\ntitle = T\nsummary = S.\nsteps = a, b\n"
+                             "[step a]\ndo = wait\ntext = Fetch a ball.\n"
+                             "[step b]\ndo = wait\ntext = Kneel.\nfor = 40s\n";
+  routine *r = load_ok(wait, sizeof(wait) - 1, "wait");
+  if(r) {
+    CHECK(r->steps[0].kind == STEP_WAIT && r->steps[0].for_ms == ROUTINE_WAIT_DEFAULT_MS);
+    CHECK(r->steps[1].for_ms == 40000 && !strcmp(r->steps[1].text, "Kneel."));
+    CHECK(!strcmp(step_kind_name(STEP_WAIT), "wait"));
+    /* English unless the file says, with the English table's words */
+    CHECK(!strcmp(r->language, "en") && !strcmp(r->cues.halfway, "Halfway.") &&
+          !strcmp(r->cues.count[4], "Five.") && r->cues.n_sides == 2);
+  }
+  routine_free(r);
+
+  static const char german[] =
+      "[routine]\ntitle = T\nsummary = S.\nsteps = each\nlanguage = de\n"
+      "[step each]\ndo = sides\nsteps = hold\n"
+      "[step hold]\ndo = hold\nfor = 30s\ntext = Halten.\n";
+  r = load_ok(german, sizeof(german) - 1, "german");
+  if(r) {
+    CHECK(!strcmp(r->steps[1].halfway, r->cues.halfway) && strcmp(r->cues.halfway, "Halfway."));
+    CHECK(!strcmp(r->steps[0].sides[0], r->cues.sides[0]) &&
+          !strcmp(r->steps[0].text, r->cues.switch_sides));
+  }
+  routine_free(r);
+
+  /* A language without a table needs every cue word in the routine's own [cues]. */
+  static const char own[] =
+      "[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = xx-test\n"
+      "[step a]\ndo = hold\nfor = 10s\ntext = Hold.\n"
+      "[cues]\nswitch = Swap.\nsides = port, starboard\nhalfway = Half.\n"
+      "breathe_in = In.\nbreathe_out = Out.\ncount = A. B. C. D. E. F. G. H. I. J.\n";
+  r = load_ok(own, sizeof(own) - 1, "own");
+  if(r)
+    CHECK(!strcmp(r->steps[0].halfway, "Half.") && !strcmp(r->cues.count[9], "J.") &&
+          !strcmp(r->cues.sides[1], "starboard"));
+  routine_free(r);
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = xx-test\n"
+           "[step a]\ndo = chime\n",
+           0, "the cue words of language xx-test cannot be used");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = xx-test\n"
+           "[step a]\ndo = chime\n[cues]\nhalfway = Half.\n",
+           0, "the cue words of language xx-test cannot be used");
+  /* Steps that take cue words for their defaults, in a language without them (fuzzing). */
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = e\n"
+           "[step a]\ndo = sides\nsteps = b\n[step b]\ndo = hold\nfor = 10s\ntext = Hold.\n",
+           0, "the cue words of language e cannot be used");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\nlanguage = ../en\n"
+           "[step a]\ndo = chime\n",
+           5, "\"../en\" is not a language name");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\n[step a]\ndo = chime\n"
+           "[cues]\ncount = One. Two.\nhalf = Half.\n",
+           8, "2 sentences, not 10");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\n[step a]\ndo = chime\n"
+           "[cues]\nhalf = Half.\n",
+           8, "unknown key \"half\" in [cues]");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\n[step a]\ndo = wait\n", 5,
+           "step \"a\" has no text");
+  load_bad("[routine]\ntitle = T\nsummary = S.\nsteps = a\n[step a]\ndo = wait\n"
+           "text = Hi.\nfor = length\n",
+           8, "for: \"length\" is not a duration");
+}
+
+/* Advice: sentences a listener lying down finds too long. */
+static void advice(void)
+{
+  static const char text[] =
+      "[routine]\ntitle = T\nsummary = S.\nsteps = a\n"
+      "[step a]\ndo = say\ntext = Short. One two three four five six seven eight nine ten "
+      "eleven twelve thirteen fourteen fifteen sixteen. Short again.\n";
+  routine *r = load_ok(text, sizeof(text) - 1, "advice");
+  coach_diag d;
+  if(r) {
+    CHECK(routine_advice(r, &d) == 1 && d.entries[0].line == 5 &&
+          strstr(d.entries[0].message, "a sentence of 16 words"));
+  }
+  routine_free(r);
+}
+
 static void names(void)
 {
   CHECK(routine_name_valid("rest"));
@@ -458,6 +575,9 @@ int main(void)
   all_the_steps();
   choose_length();
   from_file();
+  voices();
+  waits_and_cues();
+  advice();
   names();
   return check_done();
 }

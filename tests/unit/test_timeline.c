@@ -196,10 +196,120 @@ static void test_repeat_short_hold(void)
   routine_free(r);
 }
 
+static int count_text(const timeline *t, const char *text)
+{
+  int n = 0;
+  for(size_t i = 0; i < t->n_cues; i++)
+    n += t->cues[i].kind == CUE_SPEECH && !strcmp(t->cues[i].text, text);
+  return n;
+}
+
+static const cue *find_text(const timeline *t, const char *text)
+{
+  for(size_t i = 0; i < t->n_cues; i++)
+    if(t->cues[i].kind == CUE_SPEECH && !strcmp(t->cues[i].text, text))
+      return &t->cues[i];
+  return NULL;
+}
+
+/* Each sentence is a cue of its own, TIMELINE_SENTENCE_GAP_MS after the one before; a wait
+ * speaks, marks its wait point and leaves its quiet; after = on sides and repeat. */
+static void test_sentences_and_wait(void)
+{
+  static const char ini[] =
+      "[routine]\ntitle = W\nsummary = s\nsteps = two, fetch, wait-default, each\n"
+      "[step two]\ndo = say\ntext = First one. Then the second!\nafter = 2s\n"
+      "[step fetch]\ndo = wait\ntext = Fetch a cushion.\nfor = 30s\n"
+      "[step wait-default]\ndo = wait\ntext = Lie down.\n"
+      "[step each]\ndo = sides\nsteps = pose\nswitch = Turn over.\nafter = 12s\n"
+      "[step pose]\ndo = say\ntext = Your {side} side.\nafter = 0s\n";
+  routine *r;
+  timeline *t = build(ini, NULL, &r);
+  if(!t)
+    return;
+  check_contiguous(t);
+  const cue *a = find_text(t, "First one."), *b = find_text(t, "Then the second!");
+  CHECK(a && b && b->start == a->start + a->frames + TIMELINE_SENTENCE_GAP_MS * RATE / 1000);
+  const timeline_step *two = &t->steps[1], *fetch = &t->steps[2], *plain = &t->steps[3];
+  CHECK(b && two->frames == b->start + b->frames + 2 * RATE - two->start);
+  CHECK(fetch->kind == STEP_WAIT && plain->kind == STEP_WAIT);
+  CHECK(fetch->wait_at == fetch->start + speech_frames("Fetch a cushion."));
+  CHECK(fetch->start + fetch->frames == fetch->wait_at + 30LL * RATE);
+  CHECK(plain->start + plain->frames ==
+        plain->wait_at + (int64_t)ROUTINE_WAIT_DEFAULT_MS * RATE / 1000);
+  const cue *turn = find_text(t, "Turn over."), *right = find_text(t, "Your right side.");
+  CHECK(turn && right && right->start == turn->start + turn->frames + 12LL * RATE);
+  timeline_free(t);
+  routine_free(r);
+}
+
+/* Reminders in a hold: at a quarter and three quarters, around the halfway cue. */
+static void test_hold_reminders(void)
+{
+  static const char ini[] =
+      "[routine]\ntitle = H\nsummary = s\nsteps = hold, short\n"
+      "[step hold]\ndo = hold\nfor = 60s\ntext = Hold.\nreminder = Breathe.\n"
+      "reminder = Let go.\n"
+      "[step short]\ndo = hold\nfor = 8s\ntext = Hold.\nreminder = A reminder far too long "
+      "to fit.\ncount = 0\n";
+  routine *r;
+  timeline *t = build(ini, NULL, &r);
+  if(!t)
+    return;
+  const timeline_step *h = &t->steps[1];
+  const cue *q1 = find_text(t, "Breathe."), *q3 = find_text(t, "Let go.");
+  CHECK(q1 && q1->start == h->hold_start + 15LL * RATE);
+  CHECK(q3 && q3->start == h->hold_start + 45LL * RATE);
+  CHECK(count_text(t, "Halfway.") == 2); /* in both holds */
+  CHECK(count_text(t, "A reminder far too long to fit.") == 0); /* no room: left out */
+  timeline_free(t);
+  routine_free(r);
+}
+
+/* Breathing reminders: spread so each is heard at a short length, on the phase they name;
+ * the length in words; the cue words a routine gives itself. */
+static void test_breathing_reminders(void)
+{
+  static const char ini[] =
+      "[routine]\ntitle = B\nsummary = s\nsteps = intro, breathe\n"
+      "length = 5m\nmin_length = 5m\nmax_length = 15m\n"
+      "[step intro]\ndo = say\ntext = We breathe for {minutes} minutes, {seconds} seconds.\n"
+      "[step breathe]\ndo = breathe\nfor = length\npattern = 4-0-6-0\nguide = 1\n"
+      "remind = 3m\nreminder = in: Belly up.\nreminder = out: Let go.\nreminder = Rest.\n"
+      "reminder = Soft.\nreminder = Still.\n"
+      "[cues]\nbreathe_in = Inhale now.\n";
+  routine *r;
+  timeline *t = build(ini, NULL, &r);
+  if(!t)
+    return;
+  CHECK(count_text(t, "We breathe for 5 minutes, 300 seconds.") == 1);
+  CHECK(count_text(t, "Inhale now.") == 1 && count_text(t, "And out.") == 1);
+  const timeline_step *b = &t->steps[2];
+  static const char *const said[] = {"Belly up.", "Let go.", "Rest.", "Soft.", "Still."};
+  for(int i = 0; i < 5; i++) {
+    const cue *c = find_text(t, said[i]);
+    CHECKF(c && count_text(t, said[i]) == 1, "\"%s\" heard %d times", said[i],
+           count_text(t, said[i]));
+    if(!c)
+      continue;
+    /* every 50 s (5 minutes for five), on a breath: the first as the in-tone starts */
+    int64_t offset = (c->start - b->breath_start) % (10LL * RATE);
+    CHECKF(offset == (i == 0 ? 0 : 4LL * RATE), "\"%s\" starts %lld frames into a breath",
+           said[i], (long long)offset);
+    CHECK(c->start - b->breath_start >= 50LL * (i + 1) * RATE);
+    CHECK(c->start - b->breath_start < 50LL * (i + 1) * RATE + 10LL * RATE);
+  }
+  timeline_free(t);
+  routine_free(r);
+}
+
 int main(void)
 {
   test_breathing();
   test_hold_sides();
   test_repeat_short_hold();
+  test_sentences_and_wait();
+  test_hold_reminders();
+  test_breathing_reminders();
   return check_done();
 }

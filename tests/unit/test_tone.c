@@ -101,8 +101,8 @@ static void test_envelope(void)
 
 int main(void)
 {
-  test_breath(TONE_BREATH_IN, 220, 330);
-  test_breath(TONE_BREATH_OUT, 294, 196);
+  test_breath(TONE_BREATH_IN, 330, 495);
+  test_breath(TONE_BREATH_OUT, 440, 294);
   test_chimes();
   test_envelope();
   return check_done();
