@@ -145,6 +145,16 @@ void control_toggle(daemon_ctx *d, player_reply r)
     player_pause(d->player, r);
 }
 
+void control_play_pause(daemon_ctx *d, player_reply r)
+{
+  player_status st;
+  player_get_status(d->player, &st);
+  if(st.state == PLAYER_PLAYING || st.state == PLAYER_WAITING)
+    player_pause(d->player, r);
+  else
+    control_play(d, r);
+}
+
 void control_skip(daemon_ctx *d, player_reply r)
 {
   player_skip(d->player, r);

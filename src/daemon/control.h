@@ -6,7 +6,10 @@
  * (player.h): at once, from inside the call, when it fails before reaching the player or
  * needs no engine work; else later, from the main loop's player_dispatch(). Errors are
  * coach_rc with a message for people; a front end maps the rc to its own error codes
- * (protocol_ack_from_rc for ours).
+ * (protocol_ack_from_rc for ours). COACH_E_STATE means the action does not fit the state
+ * (pause when nothing plays, resume when playing, a start replaced before it played): our
+ * protocol says so, while MPD's pause, stop, next and previous and every MPRIS call, whose
+ * protocols say such a command does nothing, answer it as done.
  *
  * What `play` starts (MPD's queue, the desktop's play button) is d->loaded: the routine last
  * loaded or started. Changing it is announced as DAEMON_EVENT_LOADED (daemon_notify).
@@ -39,8 +42,10 @@ void control_clear(daemon_ctx *d, player_reply r);
 void control_stop(daemon_ctx *d, player_reply r);
 void control_pause(daemon_ctx *d, player_reply r);
 void control_resume(daemon_ctx *d, player_reply r);
-/* Pause when playing, resume when paused (a play/pause button). */
+/* Pause when playing, resume when paused; COACH_E_STATE when neither (MPD's `pause`). */
 void control_toggle(daemon_ctx *d, player_reply r);
+/* A play/pause button: pause when playing (or waiting for its sound), else control_play. */
+void control_play_pause(daemon_ctx *d, player_reply r);
 void control_skip(daemon_ctx *d, player_reply r);    /* to the next step */
 void control_restart(daemon_ctx *d, player_reply r); /* the current step from its start */
 

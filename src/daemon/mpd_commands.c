@@ -24,10 +24,22 @@ static void answer_client(void *ctx, uint64_t tag, coach_rc rc, const char *why)
     server_finish_ok(srv, (server_ticket)tag);
 }
 
+/* As MPD, pause, stop, next and previous with nothing to act on (COACH_E_STATE: nothing
+ * plays, or already paused) do nothing and answer OK. */
+static void answer_no_effect_ok(void *ctx, uint64_t tag, coach_rc rc, const char *why)
+{
+  answer_client(ctx, tag, rc == COACH_E_STATE ? COACH_OK : rc, why);
+}
+
 /* Defers c's reply (MPD's background commands) to the answer of a control.h action. */
 static player_reply later(mpd_listener *l, server_client *c)
 {
   return (player_reply){.fn = answer_client, .ctx = l->srv, .tag = server_defer(c)};
+}
+
+static player_reply later_no_effect_ok(mpd_listener *l, server_client *c)
+{
+  return (player_reply){.fn = answer_no_effect_ok, .ctx = l->srv, .tag = server_defer(c)};
 }
 
 /* ------------------------------------------------------------------ how a session looks */
@@ -460,63 +472,42 @@ static void cmd_playid(void *ctx, server_client *c, int argc, char **argv)
   control_play(l->d, later(l, c));
 }
 
-/* pause 1 pauses, pause 0 resumes, pause alone toggles. As in MPD, each is a no-op when
- * there is nothing to act on: pausing a stopped or paused session, resuming a playing one. */
+/* pause 1 pauses, pause 0 resumes, pause alone toggles; never starts a session. */
 static void cmd_pause(void *ctx, server_client *c, int argc, char **argv)
 {
   mpd_listener *l = ctx;
-  player_status st;
   bool pause;
   if(argc > 1 && !mpd_parse_bool(argv[1], &pause)) {
     server_reply_ack(c, MPD_ACK_ARG, NULL, "Boolean (0/1) expected: %.20s", argv[1]);
     return;
   }
-  player_get_status(l->d->player, &st);
-  if(!session_active(&st))
-    server_reply_ok(c);
-  else if(argc == 1)
-    control_toggle(l->d, later(l, c));
-  else if(pause && st.state != PLAYER_PAUSED)
-    control_pause(l->d, later(l, c));
-  else if(!pause && st.state == PLAYER_PAUSED)
-    control_resume(l->d, later(l, c));
+  if(argc == 1)
+    control_toggle(l->d, later_no_effect_ok(l, c));
+  else if(pause)
+    control_pause(l->d, later_no_effect_ok(l, c));
   else
-    server_reply_ok(c);
-}
-
-/* stop, next and previous when no session plays: nothing to do, as in MPD. */
-static bool nothing_to_act_on(mpd_listener *l, server_client *c)
-{
-  player_status st;
-  player_get_status(l->d->player, &st);
-  if(session_active(&st))
-    return false;
-  server_reply_ok(c);
-  return true;
+    control_resume(l->d, later_no_effect_ok(l, c));
 }
 
 static void cmd_stop(void *ctx, server_client *c, int argc, char **argv)
 {
   mpd_listener *l = ctx;
   (void)argc, (void)argv;
-  if(!nothing_to_act_on(l, c))
-    control_stop(l->d, later(l, c));
+  control_stop(l->d, later_no_effect_ok(l, c));
 }
 
 static void cmd_next(void *ctx, server_client *c, int argc, char **argv)
 {
   mpd_listener *l = ctx;
   (void)argc, (void)argv;
-  if(!nothing_to_act_on(l, c))
-    control_skip(l->d, later(l, c));
+  control_skip(l->d, later_no_effect_ok(l, c));
 }
 
 static void cmd_previous(void *ctx, server_client *c, int argc, char **argv)
 {
   mpd_listener *l = ctx;
   (void)argc, (void)argv;
-  if(!nothing_to_act_on(l, c))
-    control_restart(l->d, later(l, c));
+  control_restart(l->d, later_no_effect_ok(l, c));
 }
 
 static void cmd_seek(void *ctx, server_client *c, int argc, char **argv)

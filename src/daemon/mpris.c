@@ -187,8 +187,9 @@ static pending *pending_find(mpris *m, uint64_t id)
   return NULL;
 }
 
-/* The engine's answer to a call: done, or nothing to act on (which MPRIS says has no
- * effect), or an error the caller sees. */
+/* The engine's answer to a call: done, or nothing to act on (COACH_E_STATE: pause when
+ * paused, next when stopped, play with nothing loaded), which MPRIS says has no effect and
+ * no error, or an error the caller sees. */
 static void answer_call(void *ctx, uint64_t tag, coach_rc rc, const char *why)
 {
   mpris *m = ctx;
@@ -204,54 +205,33 @@ static void answer_call(void *ctx, uint64_t tag, coach_rc rc, const char *why)
   p->id = 0;
 }
 
-typedef enum action { ACT_NONE, ACT_PLAY, ACT_PAUSE, ACT_RESUME, ACT_STOP, ACT_NEXT, ACT_PREVIOUS } action;
-
-/* What a Player method means now, MPRIS's way: a call with nothing to act on does nothing. */
-static action action_of(const char *member, const shown *s)
+/* Each Player method is a control.h action; the engine answers through answer_call. */
+static void act(mpris *m, const char *member, player_reply r)
 {
-  bool paused = !strcmp(s->status, "Paused");
   if(!strcmp(member, "Play"))
-    return paused ? ACT_RESUME : s->active ? ACT_NONE : ACT_PLAY;
-  if(!strcmp(member, "Pause"))
-    return s->active && !paused ? ACT_PAUSE : ACT_NONE;
-  if(!strcmp(member, "PlayPause"))
-    return paused ? ACT_RESUME : s->active ? ACT_PAUSE : ACT_PLAY;
-  if(!s->active)
-    return ACT_NONE;
-  if(!strcmp(member, "Stop"))
-    return ACT_STOP;
-  if(!strcmp(member, "Next"))
-    return s->can_go ? ACT_NEXT : ACT_NONE;
-  if(!strcmp(member, "Previous"))
-    return s->can_go ? ACT_PREVIOUS : ACT_NONE;
-  return ACT_NONE;
+    control_play(m->d, r);
+  else if(!strcmp(member, "Pause"))
+    control_pause(m->d, r);
+  else if(!strcmp(member, "PlayPause"))
+    control_play_pause(m->d, r);
+  else if(!strcmp(member, "Stop"))
+    control_stop(m->d, r);
+  else if(!strcmp(member, "Next"))
+    control_skip(m->d, r);
+  else
+    control_restart(m->d, r); /* Previous: the vtable routes nothing else here */
 }
 
 static int method_player(sd_bus_message *call, void *userdata, sd_bus_error *error)
 {
   mpris *m = userdata;
-  shown s;
-  pending *slot;
-  player_reply r;
-  look(m, &s);
-  action a = action_of(sd_bus_message_get_member(call), &s);
-  if(a == ACT_NONE)
-    return sd_bus_reply_method_return(call, "");
-  slot = pending_find(m, 0);
+  pending *slot = pending_find(m, 0);
   if(!slot)
     return sd_bus_error_set(error, ERROR_NAME, "too many requests at once; try again");
   slot->id = ++m->next_id;
   slot->call = sd_bus_message_ref(call);
-  r = (player_reply){.fn = answer_call, .ctx = m, .tag = slot->id};
-  switch(a) {
-  case ACT_PLAY: control_play(m->d, r); break;
-  case ACT_PAUSE: control_pause(m->d, r); break;
-  case ACT_RESUME: control_resume(m->d, r); break;
-  case ACT_STOP: control_stop(m->d, r); break;
-  case ACT_NEXT: control_skip(m->d, r); break;
-  case ACT_PREVIOUS: control_restart(m->d, r); break;
-  case ACT_NONE: break;
-  }
+  act(m, sd_bus_message_get_member(call),
+      (player_reply){.fn = answer_call, .ctx = m, .tag = slot->id});
   return 1; /* answered by answer_call, now or once the engine has done it */
 }
 

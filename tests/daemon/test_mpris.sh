@@ -78,7 +78,9 @@ check "position moves on ($pos s)" awk -v p="$pos" 'BEGIN { exit !(p > 1.5) }'
 # PropertiesChanged: a watcher sees pause and resume as they happen.
 playerctl -p coach --follow status >"$T/follow.out" 2>&1 &
 follower=$!
-sleep 0.5
+# It prints the status it starts with once it listens: only then is a change its to see.
+for i in $(seq 200); do [ -s "$T/follow.out" ] && break; sleep 0.1; done
+check "a follower started: Playing" grep -qx Playing "$T/follow.out"
 t=$(record_ms)
 check "play-pause pauses" pc play-pause
 pc_is "status: Paused" Paused status
@@ -132,6 +134,13 @@ check "Play when stopped starts the loaded routine again" pc play
 pc_is "status: Playing" Playing status
 check "coach status: steady again" wait_for routine steady
 check "and Stop stops it" pc stop
+pc_is "status: Stopped" Stopped status
+check "play-pause when stopped (a headset's button) starts it too" pc play-pause
+pc_is "status: Playing after play-pause" Playing status
+check "coach status: playing steady" wait_for state playing
+check "and play-pause then pauses it" pc play-pause
+check "coach status: paused by play-pause" wait_for state paused
+check "Stop stops a paused session" pc stop
 pc_is "status: Stopped at the end" Stopped status
 check "no underruns" test "$(status_of underruns)" = 0
 record_stop
