@@ -59,9 +59,9 @@ with_mpd "password =" "bind = 192.168.1.1:$port"
 refused "a LAN address with an empty password: refused" "set \[mpd\] password too"
 with_mpd "bind = somehost:$port"
 refused "a host name: refused, names are not looked up" "not a numeric IPv4 address"
-"$PYTHON" -c "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(); time.sleep(8)" &
+"$PYTHON" -c "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(); time.sleep(30)" &
 holder=$!
-sleep 0.5
+for i in $(seq 200); do [ -n "$(tcp_listeners "$holder")" ] && break; sleep 0.1; done
 with_mpd "bind = 127.0.0.1:$port"
 refused "a port another program holds: refused, saying how to go without the listener" \
   "127\.0\.0\.1:$port is in use by another program \(set \[mpd\] enabled = no"
