@@ -38,8 +38,11 @@ set(CPACK_DEBIAN_PACKAGE_SECTION sound)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "espeak-ng-data")
-# ALSA's default device reaches the sound server through these plugins.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libasound2-plugins | pipewire-alsa")
+# ALSA's default device reaches the sound server through these plugins (the portaudio
+# output). flite is loaded only when a voice chooses it (src/engine/speech_flite.h), so
+# dpkg-shlibdeps cannot see it; the listener needs pocketsphinx's US English model.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
+    "libasound2-plugins | pipewire-alsa, libflite1, pocketsphinx-en-us")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGING_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")

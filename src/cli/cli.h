@@ -5,7 +5,7 @@
  * offline_load.c, usage.c) links only libc and coach_core: every daemon command goes through
  * it, and `coach start` -> first sound and `coach stop` -> silence are measured against
  * paplay's 4 ms, so its exec must cost next to nothing. Linked against the engine (eSpeak NG,
- * libsndfile, libsoxr and the ~35 libraries behind them: libpulse, X11, dbus, FLAC, vorbis,
+ * libsndfile and the ~35 libraries behind them: libpulse, X11, dbus, FLAC, vorbis,
  * libgcrypt...), `coach ping` without a daemon took a median 3.2 ms, against 0.6 ms for
  * /bin/true, nearly all of it the dynamic loader; split, it takes 0.6 ms (40 runs each, 2-core
  * CI machine, Nov 2026). The offline commands (render, show, check, history, and list

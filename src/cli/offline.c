@@ -130,10 +130,19 @@ coach_rc cli_open_speech(speech **out)
 {
   char voices[PATHS_MAX], why[512] = "";
   const char *dir = paths_voices(voices, sizeof(voices)) == COACH_OK ? voices : NULL;
-  coach_rc rc = speech_open(dir, SCORE_RATE, out, why, sizeof(why));
+  coach_rc rc = speech_open(dir, out, why, sizeof(why));
   if(rc)
     fprintf(stderr, "coach: cannot start speech: %s\n", why[0] ? why : coach_rc_str(rc));
   return rc;
+}
+
+/* A line of the session that could not be spoken: the session is still made, with a marker
+ * tone in the line's place (score.h), and the user told which line and why. */
+static void warn_line_failed(void *ctx, const char *text, const char *why)
+{
+  (void)ctx;
+  fprintf(stderr, "coach: could not speak \"%.60s%s\": %s; a marker tone is in its place\n",
+          text, strlen(text) > 60 ? "..." : "", why);
 }
 
 /* The routine and voice coachd would use, so that a rendered session sounds like a live one. */
@@ -158,6 +167,7 @@ int cli_session_prepare(const char *name_or_path, const char *length_text, cli_s
   }
   /* In-process: a one-shot command takes no one down with it if eSpeak crashes. */
   speaker spk = speaker_in_process(s.speech);
+  spk.line_failed = warn_line_failed;
   if(score_build(&spk, &voice, s.routine, length, &s.score, why, sizeof(why)) != COACH_OK) {
     fprintf(stderr, "coach: %s\n", why);
     cli_session_free(&s);

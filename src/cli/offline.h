@@ -1,7 +1,7 @@
 /* offline — inside coach-offline.so only: what the offline commands (render, show, check,
  * list, history) share, and their run functions. This is the half of coach that links the
- * engine (eSpeak NG, libsndfile, libsoxr); cli.h says why it is kept out of the coach
- * program.
+ * engine (eSpeak NG, flite's headers, libsndfile, libebur128); cli.h says why it is kept out
+ * of the coach program.
  *
  * Built with hidden visibility: nothing here is exported, only coach_offline_run
  * (offline_entry.c, declared in cli.h).

@@ -12,6 +12,7 @@
 
 #include "ini_line.h"
 #include "listen_addr.h"
+#include "text_file.h"
 #include "voice_name.h"
 
 /* ---- the schema ----------------------------------------------------------------------- */
@@ -42,6 +43,7 @@ typedef enum key_kind {
   KIND_OUTPUT,    /* [audio] output */
   KIND_DURATION,  /* a duration (duration.h) in [min, max] ms, as int64_t ms at `offset` */
   KIND_VOICE,     /* [voice] name */
+  KIND_ENGINE,    /* [voice] engine */
   KIND_DIR,       /* [routines] user_dir */
   KIND_DIRS,      /* [routines] dirs: a list, may continue on indented lines */
   KIND_SOCKET,    /* a socket path of PATHS_SOCKET_MAX bytes at `offset` */
@@ -76,6 +78,7 @@ static const key_def keys[] = {
   {SEC_VOICE, "rate", KIND_INT, offsetof(coach_config, voice.rate), 80, 260},
   {SEC_VOICE, "pitch", KIND_INT, offsetof(coach_config, voice.pitch), 0, 100},
   {SEC_VOICE, "volume", KIND_INT, offsetof(coach_config, voice.volume), 0, 200},
+  {SEC_VOICE, "engine", KIND_ENGINE, 0, 0, 0},
   {SEC_ROUTINES, "user_dir", KIND_DIR, 0, 0, 0},
   {SEC_ROUTINES, "dirs", KIND_DIRS, 0, 0, 0},
   {SEC_DAEMON, "socket", KIND_SOCKET, offsetof(coach_config, socket), 0, 0},
@@ -113,6 +116,7 @@ void config_defaults(coach_config *cfg)
   cfg->voice.rate = CONFIG_DEFAULT_RATE;
   cfg->voice.pitch = CONFIG_DEFAULT_PITCH;
   cfg->voice.volume = CONFIG_DEFAULT_VOICE_VOLUME;
+  cfg->voice.engine = CONFIG_DEFAULT_ENGINE;
   cfg->log_level = CONFIG_LOG_INFO;
   cfg->max_clients = CONFIG_DEFAULT_MAX_CLIENTS;
   remind_defaults(&cfg->remind);
@@ -419,6 +423,15 @@ static bool set_value(parse_ctx *c, int k, const char *value)
     }
     snprintf(cfg->voice.name, sizeof(cfg->voice.name), "%s", value);
     return true;
+  case KIND_ENGINE:
+    if(!*value)
+      value = voice_engine_name(CONFIG_DEFAULT_ENGINE);
+    if(!voice_engine_parse(value, &cfg->voice.engine)) {
+      coach_diag_add(c->diag, c->line, "[voice] engine = \"%s\" is not a speech engine (write "
+                     VOICE_ENGINE_CHOICES ")", value);
+      return false;
+    }
+    return true;
   case KIND_DIR:
     if(!*value) {
       cfg->user_dir[0] = '\0';
@@ -632,60 +645,14 @@ coach_rc config_load_buffer(const char *data, size_t len, const char *display_pa
 
 coach_rc config_load(const char *path, coach_config *cfg, coach_diag *diag)
 {
-  struct stat st;
   char *buf;
-  size_t total = 0;
-  coach_rc rc;
-  int fd;
-
+  size_t len;
   coach_diag_init(diag, path);
-  /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. */
-  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if(fd < 0) {
-    /* glibc's strerror is thread-safe for known error numbers (static strings). */
-    coach_diag_add(diag, 0, "cannot open: %s", strerror(errno));
-    return COACH_E_IO;
-  }
-  if(fstat(fd, &st) < 0) {
-    coach_diag_add(diag, 0, "cannot read: %s", strerror(errno));
-    close(fd);
-    return COACH_E_IO;
-  }
-  if(S_ISDIR(st.st_mode)) {
-    coach_diag_add(diag, 0, "is a directory; give the path of a coach.ini file");
-    close(fd);
-    return COACH_E_IO;
-  }
-  if(!S_ISREG(st.st_mode)) {
-    coach_diag_add(diag, 0,
-                   "is not a regular file (a FIFO, socket or device); give the path of a "
-                   "coach.ini file");
-    close(fd);
-    return COACH_E_IO;
-  }
-  buf = malloc(CONFIG_FILE_MAX_BYTES + 1);
-  if(!buf) {
-    close(fd);
-    return COACH_E_NOMEM;
-  }
-  /* Read at most one byte past the limit: enough to know the file is too large, whatever
-   * st_size said (the file may be growing). */
-  while(total <= CONFIG_FILE_MAX_BYTES) {
-    ssize_t n = read(fd, buf + total, CONFIG_FILE_MAX_BYTES + 1 - total);
-    if(n < 0 && errno == EINTR)
-      continue;
-    if(n < 0) {
-      coach_diag_add(diag, 0, "cannot read: %s", strerror(errno));
-      free(buf);
-      close(fd);
-      return COACH_E_IO;
-    }
-    if(n == 0)
-      break;
-    total += (size_t)n;
-  }
-  close(fd);
-  rc = config_load_buffer(buf, total, path, cfg, diag);
+  coach_rc rc = text_file_read(path, CONFIG_FILE_MAX_BYTES, "a coach.ini file", &buf, &len,
+                               diag);
+  if(rc)
+    return rc == COACH_E_NOTFOUND ? COACH_E_IO : rc;
+  rc = config_load_buffer(buf, len, path, cfg, diag);
   free(buf);
   return rc;
 }

@@ -6,8 +6,8 @@
  *   [pulse]    device (a sink name, "" = the server's default)
  *   [portaudio] device (output device name or part of it, "" = system default), period_ms
  *              (2-50, 5: device period, CPU against stop/pause latency)
- *   [voice]    name ("en-us"), rate (80-260 words/min, 140), pitch (0-100, 40),
- *              volume (eSpeak amplitude 0-200, 100)
+ *   [voice]    name ("en-us"), rate (80-260 words/min, 160), pitch (0-100, 40),
+ *              volume (eSpeak amplitude 0-200, 100), engine (espeak|flite, espeak)
  *   [routines] user_dir (replaces ~/.config/coach/routines), dirs (more folders, separated
  *              by ',' or ':', may continue on indented lines)
  *   [daemon]   socket (control socket path, "" = paths_socket()), log_level
@@ -64,9 +64,10 @@
 #define CONFIG_DEFAULT_GIVE_UP_MS (10 * 60 * 1000)
 #define CONFIG_DEFAULT_PERIOD_MS 5
 #define CONFIG_DEFAULT_VOICE "en-us"
-#define CONFIG_DEFAULT_RATE 140
+#define CONFIG_DEFAULT_RATE 160
 #define CONFIG_DEFAULT_PITCH 40
 #define CONFIG_DEFAULT_VOICE_VOLUME 100
+#define CONFIG_DEFAULT_ENGINE VOICE_ENGINE_ESPEAK
 #define CONFIG_DEFAULT_MAX_CLIENTS 64
 
 typedef enum config_log_level {

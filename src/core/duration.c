@@ -25,19 +25,6 @@ static const struct {
 /* Echoed input is cut so that a long value cannot crowd the advice out of the message. */
 #define ECHO_MAX 40
 
-static void say_why(char *why, size_t why_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say_why(char *why, size_t why_len, const char *fmt, ...)
-{
-  if(!why || !why_len)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(why, why_len, fmt, ap);
-  va_end(ap);
-}
-
 static bool is_digit(char c)
 {
   return c >= '0' && c <= '9';
@@ -98,21 +85,21 @@ static bool fraction_in_ms(const char *p, int64_t whole, int64_t unit_ms, int64_
 coach_rc duration_parse(const char *text, int64_t *ms, char *why, size_t why_len)
 {
   if(!text || !*text) {
-    say_why(why, why_len, "no duration given (write one with a unit, e.g. 30s or 2m)");
+    coach_why(why, why_len, "no duration given (write one with a unit, e.g. 30s or 2m)");
     return COACH_E_INVALID;
   }
   const int echo = ECHO_MAX;
   if(text[0] == '-') {
-    say_why(why, why_len, "\"%.*s\" is negative (a duration is 0s or more)", echo, text);
+    coach_why(why, why_len, "\"%.*s\" is negative (a duration is 0s or more)", echo, text);
     return COACH_E_INVALID;
   }
   if(strpbrk(text, " \t")) {
-    say_why(why, why_len, "\"%.*s\" contains a space (write the parts together, e.g. 1m30s)",
+    coach_why(why, why_len, "\"%.*s\" contains a space (write the parts together, e.g. 1m30s)",
             echo, text);
     return COACH_E_INVALID;
   }
   if(!is_digit(text[0])) {
-    say_why(why, why_len,
+    coach_why(why, why_len,
             "\"%.*s\" is not a duration (write a whole number with a unit, e.g. 30s or 2m)",
             echo, text);
     return COACH_E_INVALID;
@@ -130,7 +117,7 @@ coach_rc duration_parse(const char *text, int64_t *ms, char *why, size_t why_len
       size_t bad = (size_t)(p - unit_start);
       while(unit_start[bad] && !is_digit(unit_start[bad]))
         bad++;
-      say_why(why, why_len, "\"%.*s\" has an unknown unit \"%.*s\" (use h, m, s or ms)", echo,
+      coach_why(why, why_len, "\"%.*s\" has an unknown unit \"%.*s\" (use h, m, s or ms)", echo,
               text, (int)(bad > ECHO_MAX ? ECHO_MAX : bad), unit_start);
       return COACH_E_INVALID;
     }
@@ -146,20 +133,20 @@ coach_rc duration_parse(const char *text, int64_t *ms, char *why, size_t why_len
          fraction_in_ms(p + 1, amount, units[u].ms, &meant) && meant <= DURATION_MAX_MS) {
         char better[32];
         duration_format(meant, better, sizeof(better));
-        say_why(why, why_len, "\"%.*s\" is not a whole number (write %s)", echo, text, better);
+        coach_why(why, why_len, "\"%.*s\" is not a whole number (write %s)", echo, text, better);
       }
       else
-        say_why(why, why_len,
+        coach_why(why, why_len,
                 "\"%.*s\" is not a whole number (use a smaller unit, e.g. 1m30s or 500ms)", echo,
                 text);
       return COACH_E_INVALID;
     }
     if(!*p) {
       if(last_unit < 0)
-        say_why(why, why_len, "\"%.*s\" has no unit (write %.*ss or %.*sm)", echo, text, echo,
+        coach_why(why, why_len, "\"%.*s\" has no unit (write %.*ss or %.*sm)", echo, text, echo,
                 text, echo, text);
       else
-        say_why(why, why_len, "\"%.*s\" ends in a number without a unit (add h, m, s or ms)",
+        coach_why(why, why_len, "\"%.*s\" ends in a number without a unit (add h, m, s or ms)",
                 echo, text);
       return COACH_E_INVALID;
     }
@@ -170,7 +157,7 @@ coach_rc duration_parse(const char *text, int64_t *ms, char *why, size_t why_len
       size_t bad = 0;
       while(p[bad] && !is_digit(p[bad]))
         bad++;
-      say_why(why, why_len, "\"%.*s\" has an unknown unit \"%.*s\" (use h, m, s or ms)", echo,
+      coach_why(why, why_len, "\"%.*s\" has an unknown unit \"%.*s\" (use h, m, s or ms)", echo,
               text, (int)(bad > ECHO_MAX ? ECHO_MAX : bad), p);
       return COACH_E_INVALID;
     }
@@ -190,14 +177,14 @@ coach_rc duration_parse(const char *text, int64_t *ms, char *why, size_t why_len
   char max_text[32];
   duration_format(DURATION_MAX_MS, max_text, sizeof(max_text));
   if(too_long) {
-    say_why(why, why_len, "\"%.*s\" is too long (a duration is at most %s)", echo, text,
+    coach_why(why, why_len, "\"%.*s\" is too long (a duration is at most %s)", echo, text,
             max_text);
     return COACH_E_INVALID;
   }
   if(out_of_order) {
     char better[32];
     duration_format(total, better, sizeof(better));
-    say_why(why, why_len,
+    coach_why(why, why_len,
             "\"%.*s\" has its units out of order or repeated (largest first, each once: "
             "write %s)",
             echo, text, better);
@@ -261,7 +248,7 @@ static coach_rc breath_part_parse(const char *part, size_t n, int64_t *ms, char 
     n--;
   int echo = n > ECHO_MAX ? ECHO_MAX : (int)n;
   if(!n) {
-    say_why(why, why_len, "a part is empty (write four numbers of seconds, e.g. 4-0-6-0)");
+    coach_why(why, why_len, "a part is empty (write four numbers of seconds, e.g. 4-0-6-0)");
     return COACH_E_INVALID;
   }
   size_t i = 0;
@@ -277,7 +264,7 @@ static coach_rc breath_part_parse(const char *part, size_t n, int64_t *ms, char 
     if(i + 2 == n && is_digit(part[i + 1]))
       tenths = part[i + 1] - '0';
     else if(i + 2 < n && is_digit(part[i + 1]) && is_digit(part[i + 2])) {
-      say_why(why, why_len, "\"%.*s\" has more than one decimal (round it, e.g. 4.5)", echo,
+      coach_why(why, why_len, "\"%.*s\" has more than one decimal (round it, e.g. 4.5)", echo,
               part);
       return COACH_E_INVALID;
     }
@@ -286,7 +273,7 @@ static coach_rc breath_part_parse(const char *part, size_t n, int64_t *ms, char 
     i = n;
   }
   if(!ok || i != n) {
-    say_why(why, why_len, "\"%.*s\" is not a number of seconds (write e.g. 4 or 4.5)", echo,
+    coach_why(why, why_len, "\"%.*s\" is not a number of seconds (write e.g. 4 or 4.5)", echo,
             part);
     return COACH_E_INVALID;
   }
@@ -303,7 +290,7 @@ coach_rc breath_pattern_parse(const char *text, breath_pattern *out, char *why, 
   static const char *const part_names[4] = {"breathing in", "the hold after breathing in",
                                             "breathing out", "the hold after breathing out"};
   if(!text || !*text) {
-    say_why(why, why_len, "no pattern given (write IN-HOLD-OUT-HOLD in seconds, e.g. 4-0-6-0)");
+    coach_why(why, why_len, "no pattern given (write IN-HOLD-OUT-HOLD in seconds, e.g. 4-0-6-0)");
     return COACH_E_INVALID;
   }
   /* Count the parts first so "4-0-6" is named as the problem, not its last part. */
@@ -311,7 +298,7 @@ coach_rc breath_pattern_parse(const char *text, breath_pattern *out, char *why, 
   for(const char *c = text; *c; c++)
     parts += *c == '-';
   if(parts != 4) {
-    say_why(why, why_len,
+    coach_why(why, why_len,
             "\"%.*s\" has %d part%s, not 4 (write IN-HOLD-OUT-HOLD in seconds, e.g. 4-0-6-0)",
             ECHO_MAX, text, parts, parts == 1 ? "" : "s");
     return COACH_E_INVALID;
@@ -329,14 +316,14 @@ coach_rc breath_pattern_parse(const char *text, breath_pattern *out, char *why, 
   }
   for(int i = 0; i < 4; i++) {
     if(ms[i] > BREATH_PHASE_MAX_MS) {
-      say_why(why, why_len, "%s is longer than %d seconds (make each part at most %d)",
+      coach_why(why, why_len, "%s is longer than %d seconds (make each part at most %d)",
               part_names[i], BREATH_PHASE_MAX_MS / 1000, BREATH_PHASE_MAX_MS / 1000);
       return COACH_E_INVALID;
     }
   }
   for(int i = 0; i < 4; i += 2) {
     if(ms[i] < 1000) {
-      say_why(why, why_len, "%s is shorter than 1 second (make it at least 1)", part_names[i]);
+      coach_why(why, why_len, "%s is shorter than 1 second (make it at least 1)", part_names[i]);
       return COACH_E_INVALID;
     }
   }

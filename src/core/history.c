@@ -10,6 +10,7 @@
 
 #include "duration.h"
 #include "paths.h"
+#include "text_file.h"
 
 #define SECONDS_PER_DAY 86400
 #define STEPS_MAX 100000 /* far above any routine's expanded steps; bounds what is read */
@@ -387,59 +388,6 @@ coach_rc history_record(const history_entry *e, char *why, size_t why_len)
   return history_append(path, e, why, why_len);
 }
 
-/* Reads the whole file (at most HISTORY_READ_MAX bytes) into *out, NUL-terminated. */
-static coach_rc read_file(const char *path, char **out, size_t *len, coach_diag *diag)
-{
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if(fd < 0) {
-    if(errno == ENOENT) {
-      *out = NULL;
-      *len = 0;
-      return COACH_OK;
-    }
-    coach_diag_add(diag, 0, "cannot open: %s", strerror(errno));
-    return COACH_E_IO;
-  }
-  struct stat st;
-  if(fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    coach_diag_add(diag, 0, "is not a regular file");
-    close(fd);
-    return COACH_E_IO;
-  }
-  if(st.st_size > HISTORY_READ_MAX) {
-    coach_diag_add(diag, 0, "is larger than %d MiB; rename it to start a new history",
-                   HISTORY_READ_MAX >> 20);
-    close(fd);
-    return COACH_E_IO;
-  }
-  /* Up to the size seen now: what is appended meanwhile comes in whole lines after it. */
-  size_t cap = (size_t)st.st_size, used = 0;
-  char *buf = malloc(cap + 1);
-  if(!buf) {
-    close(fd);
-    return COACH_E_NOMEM;
-  }
-  for(;;) { /* the file may grow while it is read: read what fits, the rest next time */
-    ssize_t n = read(fd, buf + used, cap - used);
-    if(n < 0 && errno == EINTR)
-      continue;
-    if(n < 0) {
-      coach_diag_add(diag, 0, "cannot read: %s", strerror(errno));
-      free(buf);
-      close(fd);
-      return COACH_E_IO;
-    }
-    used += (size_t)n;
-    if(n == 0 || used == cap)
-      break;
-  }
-  close(fd);
-  buf[used] = '\0';
-  *out = buf;
-  *len = used;
-  return COACH_OK;
-}
-
 static int by_start(const void *a, const void *b)
 {
   const history_entry *x = a, *y = b;
@@ -451,9 +399,21 @@ coach_rc history_read(const char *path, history_entry **out, size_t *n_out, coac
   char *text;
   size_t len;
   coach_diag_init(diag, path);
-  coach_rc rc = read_file(path, &text, &len, diag);
+  coach_rc rc = text_file_read(path, HISTORY_READ_MAX, "the practice log", &text, &len, diag);
+  if(rc == COACH_E_NOTFOUND) { /* nothing practised yet */
+    coach_diag_init(diag, path);
+    *out = NULL;
+    *n_out = 0;
+    return COACH_OK;
+  }
   if(rc)
     return rc;
+  if(len > HISTORY_READ_MAX) {
+    coach_diag_add(diag, 0, "is larger than %d MiB; rename it to start a new history",
+                   HISTORY_READ_MAX >> 20);
+    free(text);
+    return COACH_E_IO;
+  }
   history_entry *entries = NULL;
   size_t n = 0, cap = 0;
   int line_no = 0;

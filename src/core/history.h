@@ -36,7 +36,7 @@
 #include "routine.h"
 
 #define HISTORY_LINE_MAX 512                 /* a whole line, newline included; < PIPE_BUF */
-#define HISTORY_READ_MAX (16 * 1024 * 1024)  /* a longer file is read from its last 16 MiB */
+#define HISTORY_READ_MAX (16 * 1024 * 1024)  /* a longer file is refused: rename it to start anew */
 #define HISTORY_DAY_MIN_S 60                 /* a day counts as practised from one minute on */
 
 typedef enum history_end {

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "resample.h"
 #include "tone.h"
 
 #define CHUNK 1024 /* frames mixed at a time; bounds the stack used for the duck curve */
@@ -55,16 +56,21 @@ static void speech_presence(int64_t start, int64_t frames, int64_t ramp, int64_t
   }
 }
 
+/* Adds the frames of c (at the mix rate) that fall in [frame, frame + n), c starting at start. */
 static void add_clip(const clip *c, int64_t start, int64_t frame, float *out, size_t n)
 {
   int64_t from = frame - start; /* offset into the clip of out[0] */
-  if(!c->samples) /* not resident: the owner fills what will be heard (score_fill) */
+  int64_t j0 = from < 0 ? -from : 0, j1 = c->frames - from;
+  if(j1 > (int64_t)n)
+    j1 = (int64_t)n;
+  if(j1 <= j0)
     return;
-  for(size_t j = 0; j < n; j++) {
-    int64_t i = from + (int64_t)j;
-    if(i >= 0 && i < c->frames)
-      out[j] += (float)c->samples[i] * CLIP_SCALE;
+  if(c->resampler) {
+    resampler_add(c->resampler, c->samples, c->length, from + j0, out + j0, (size_t)(j1 - j0));
+    return;
   }
+  for(int64_t j = j0; j < j1; j++)
+    out[j] += (float)c->samples[from + j] * CLIP_SCALE;
 }
 
 static size_t render_chunk(const timeline *t, const clip_set *clips, const mixer_overlay *ov,

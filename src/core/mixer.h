@@ -4,7 +4,9 @@
  * mixer_render() is a pure function of (timeline, clips, frame): rendering a session in one
  * go or in blocks of any size, or starting after a skip, gives the same samples. Tones are
  * lowered under speech with smooth ramps computed from the speech cues' positions (not from
- * a running state), which is what keeps it pure.
+ * a running state), which is what keeps it pure. Clips at another rate than the timeline's
+ * are resampled as they are mixed, each frame computed on its own (clip.h, resample.h),
+ * which keeps that true for them too.
  *
  * No allocation, no locks: the producer thread calls it for every block of live playback.
  * Any thread, as long as the timeline and clips are not being changed.

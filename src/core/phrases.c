@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "text_file.h"
 #include "utf8.h"
 
 static bool word_char(char c)
@@ -224,38 +225,13 @@ coach_rc phrases_parse(const char *data, size_t len, const char *display_path,
 coach_rc phrases_load(const char *path, const protocol_command *commands, size_t n_commands,
                       phrase_list *out, coach_diag *diag)
 {
-  char *buf = malloc(PHRASES_FILE_MAX + 1);
-  if(!buf)
-    return COACH_E_NOMEM;
+  char *buf;
+  size_t len;
   coach_diag_init(diag, path);
-  coach_rc rc = COACH_E_IO;
-  struct stat st;
-  size_t total = 0;
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if(fd < 0 || fstat(fd, &st) != 0) {
-    coach_diag_add(diag, 0, "cannot open: %s", strerror(errno));
-    goto done;
-  }
-  if(!S_ISREG(st.st_mode)) {
-    coach_diag_add(diag, 0, "is not a regular file; give the path of a phrase file");
-    goto done;
-  }
-  while(total <= PHRASES_FILE_MAX) {
-    ssize_t n = read(fd, buf + total, PHRASES_FILE_MAX + 1 - total);
-    if(n < 0 && errno == EINTR)
-      continue;
-    if(n < 0) {
-      coach_diag_add(diag, 0, "cannot read: %s", strerror(errno));
-      goto done;
-    }
-    if(n == 0)
-      break;
-    total += (size_t)n;
-  }
-  rc = phrases_parse(buf, total, path, commands, n_commands, out, diag);
-done:
-  if(fd >= 0)
-    close(fd);
+  coach_rc rc = text_file_read(path, PHRASES_FILE_MAX, "a phrase file", &buf, &len, diag);
+  if(rc)
+    return rc == COACH_E_NOTFOUND ? COACH_E_IO : rc;
+  rc = phrases_parse(buf, len, path, commands, n_commands, out, diag);
   free(buf);
   return rc;
 }

@@ -13,6 +13,7 @@
 #include "ini_line.h"
 #include "paths.h"
 #include "sentence.h"
+#include "text_file.h"
 #include "voice_name.h"
 
 #include <errno.h>
@@ -29,7 +30,7 @@
 #define HOLD_MIN_MS 5000
 #define REMIND_MIN_MS 10000
 #define STEP_FOR_MIN_MS 1000
-#define KEYS_MAX 12
+#define KEYS_MAX 13
 
 static const char *const kind_names[] = {
   [STEP_SAY] = "say",       [STEP_HOLD] = "hold",   [STEP_BREATHE] = "breathe",
@@ -41,7 +42,7 @@ static const char *const kind_names[] = {
 
 static const char *const routine_keys[KEYS_MAX + 1] = {
   "title", "summary", "steps", "length", "min_length", "max_length",
-  "voice", "rate",    "pitch", "volume", "language",   NULL,
+  "voice", "rate",    "pitch", "volume", "language",   "engine", NULL,
 };
 
 /* Keys each kind of step takes besides `do`. */
@@ -1001,9 +1002,10 @@ static void build_routine(loader *ld, routine *r, length_keys *lk)
     take_int(ld, e, 0, 100, &r->voice.pitch);
   if((e = found(&f, "volume")))
     take_int(ld, e, 0, 200, &r->voice.volume);
+  if((e = found(&f, "engine")) && !voice_engine_parse(e->value, &r->voice.engine))
+    coach_diag_add(ld->diag, e->line, "engine: \"%.*s\" is not a speech engine (write "
+                   VOICE_ENGINE_CHOICES ")", ECHO, e->value);
 }
-
-static coach_rc read_file(const char *path, char **data, size_t *len, coach_diag *diag);
 
 /* The table of the routine's language, read into *table; problems go into the routine's
  * diagnostics, naming the table. */
@@ -1020,7 +1022,7 @@ static bool load_cue_table(loader *ld, const routine *r, cue_words *table)
   char *data;
   size_t len;
   coach_diag_init(&table_diag, path);
-  rc = read_file(path, &data, &len, &table_diag);
+  rc = text_file_read(path, ROUTINE_FILE_MAX_BYTES, "a cue table", &data, &len, &table_diag);
   if(!rc) {
     rc = cues_parse(data, len, path, table, &table_diag);
     free(data);
@@ -1469,58 +1471,6 @@ static void path_stem(const char *path, char *stem, size_t len)
   stem[n] = '\0';
 }
 
-/* Reads all of path, at most one byte more than a routine may be, so size is judged by the
- * bytes read rather than a stat that may already be stale. */
-static coach_rc read_file(const char *path, char **data, size_t *len, coach_diag *diag)
-{
-  /* O_NONBLOCK: opening a FIFO would otherwise wait for a writer, forever (a daemon's main
-   * thread included); the type check below then refuses it without reading. */
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if(fd < 0) {
-    coach_diag_add(diag, 0, "cannot open the file: %s (check the path)", strerror(errno));
-    return COACH_E_IO;
-  }
-  struct stat st;
-  const char *problem = NULL;
-  if(fstat(fd, &st) < 0)
-    problem = strerror(errno);
-  else if(S_ISDIR(st.st_mode))
-    problem = strerror(EISDIR);
-  else if(!S_ISREG(st.st_mode)) /* a FIFO or device could block or never end */
-    problem = "not a regular file";
-  if(problem) {
-    coach_diag_add(diag, 0, "cannot read the file: %s (give the path of a routine .ini file)",
-                   problem);
-    close(fd);
-    return COACH_E_IO;
-  }
-  size_t cap = ROUTINE_FILE_MAX_BYTES + 1, used = 0;
-  char *buf = malloc(cap);
-  if(!buf) {
-    close(fd);
-    coach_diag_add(diag, 0, "out of memory");
-    return COACH_E_NOMEM;
-  }
-  while(used < cap) {
-    ssize_t got = read(fd, buf + used, cap - used);
-    if(got < 0 && errno == EINTR)
-      continue;
-    if(got < 0) {
-      coach_diag_add(diag, 0, "cannot read the file: %s", strerror(errno));
-      free(buf);
-      close(fd);
-      return COACH_E_IO;
-    }
-    if(!got)
-      break;
-    used += (size_t)got;
-  }
-  close(fd);
-  *data = buf;
-  *len = used;
-  return COACH_OK;
-}
-
 coach_rc routine_load(const char *path, routine **out, coach_diag *diag)
 {
   coach_diag local;
@@ -1533,9 +1483,10 @@ coach_rc routine_load(const char *path, routine **out, coach_diag *diag)
   }
   char *data;
   size_t len;
-  coach_rc rc = read_file(path, &data, &len, diag);
+  coach_rc rc = text_file_read(path, ROUTINE_FILE_MAX_BYTES, "a routine .ini file", &data, &len,
+                               diag);
   if(rc)
-    return rc;
+    return rc == COACH_E_NOTFOUND ? COACH_E_IO : rc;
   char stem[256];
   path_stem(path, stem, sizeof(stem));
   rc = load_text(data, len, stem, path, out, diag);

@@ -26,6 +26,7 @@
 #include "coach_error.h"
 #include "cues.h"
 #include "duration.h"
+#include "voice_engine.h"
 
 /* Bounds. Every one is checked by the loader with a clear error. */
 #define ROUTINE_FILE_MAX_BYTES (256 * 1024)
@@ -63,12 +64,14 @@ typedef enum step_kind {
   STEP_WAIT,    /* speak text, then wait for the person to carry on (timeline.h) */
 } step_kind;
 
-/* Voice settings; a field left at -1 (or empty name) inherits the daemon's default. */
+/* Voice settings; a field left at -1 (or empty name, VOICE_ENGINE_UNSET) inherits the
+ * daemon's default. */
 typedef struct voice_settings {
-  char name[64]; /* eSpeak NG voice name ("en-us") or a voice file in voices/ */
+  char name[64]; /* eSpeak NG voice name ("en-us") or a voice file in voices/; a flite voice */
   int rate;      /* words per minute, 80..260 */
   int pitch;     /* 0..100 */
   int volume;    /* eSpeak amplitude, 0..200 */
+  voice_engine engine;
 } voice_settings;
 
 typedef struct routine_step {

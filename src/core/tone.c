@@ -48,7 +48,6 @@ static const chime *chime_of(tone_kind kind)
 #define ACK_NOTE_S 0.070
 #define ACK_GAP_S 0.040
 #define ACK_RAMP_S 0.008 /* raised-cosine edges: no click */
-static const double ack_hz[2] = {659.26, 987.77};
 
 static double ack_length_s(void)
 {
@@ -152,20 +151,51 @@ static void chime_add(const chime *c, int64_t length, int rate, int64_t offset, 
   }
 }
 
-static void ack_add(int64_t length, int rate, int64_t offset, float *out, size_t n, float gain)
+/* --- two-note signals: the acknowledgement and the marker ---------------------------------- */
+
+/* Two notes, each a sine with a little second harmonic under a raised-cosine rise and fall,
+ * a short rest between them. */
+typedef struct two_notes {
+  double hz[2];
+  double note_s, gap_s; /* each note's length, the rest between them */
+  double rise_s, fall_s;
+  double peak;
+} two_notes;
+
+static const two_notes ack_notes = {
+  .hz = {659.26, 987.77}, .note_s = ACK_NOTE_S, .gap_s = ACK_GAP_S,
+  .rise_s = ACK_RAMP_S, .fall_s = ACK_RAMP_S, .peak = TONE_ACK_PEAK,
+};
+
+/* The marker: falling a major third (E4, C4), each note fading over its second half, peak
+ * between the breath tones and the chimes. */
+#define MARKER_NOTE_S 0.32
+#define MARKER_GAP_S 0.08
+static const two_notes marker_notes = {
+  .hz = {329.63, 261.63}, .note_s = MARKER_NOTE_S, .gap_s = MARKER_GAP_S,
+  .rise_s = 0.02, .fall_s = MARKER_NOTE_S / 2.0, .peak = 0.12,
+};
+
+int64_t tone_marker_frames(int rate)
+{
+  return (int64_t)((2 * MARKER_NOTE_S + MARKER_GAP_S + 0.08) * rate);
+}
+
+static void two_notes_add(const two_notes *tn, int64_t length, int rate, int64_t offset,
+                          float *out, size_t n, float gain)
 {
   for(size_t j = 0; j < n; j++) {
     int64_t i = offset + (int64_t)j;
     if(i < 0 || i >= length)
       continue;
     double t = (double)i / rate;
-    int note = t < ACK_NOTE_S ? 0 : 1;
-    double u = note ? t - ACK_NOTE_S - ACK_GAP_S : t; /* time into the note */
-    if(u < 0.0 || u >= ACK_NOTE_S)
+    int note = t < tn->note_s + tn->gap_s ? 0 : 1;
+    double u = note ? t - tn->note_s - tn->gap_s : t; /* time into the note */
+    if(u >= tn->note_s)
       continue;
-    double env = raised_cosine(u / ACK_RAMP_S) * raised_cosine((ACK_NOTE_S - u) / ACK_RAMP_S);
-    double v = sin(TWO_PI * ack_hz[note] * u) + 0.2 * sin(2.0 * TWO_PI * ack_hz[note] * u);
-    out[j] += (float)(gain * TONE_ACK_PEAK * v / 1.2 * env);
+    double env = raised_cosine(u / tn->rise_s) * raised_cosine((tn->note_s - u) / tn->fall_s);
+    double ph = TWO_PI * tn->hz[note] * u;
+    out[j] += (float)(gain * tn->peak * env * (sin(ph) + 0.2 * sin(2.0 * ph)) / 1.2);
   }
 }
 
@@ -177,7 +207,8 @@ void tone_add(tone_kind kind, int64_t length, int rate, int64_t offset, float *o
   switch(kind) {
   case TONE_BREATH_IN: glide_add(&breath_in, length, rate, offset, out, n, gain); break;
   case TONE_BREATH_OUT: glide_add(&breath_out, length, rate, offset, out, n, gain); break;
-  case TONE_ACK: ack_add(length, rate, offset, out, n, gain); break;
+  case TONE_ACK: two_notes_add(&ack_notes, length, rate, offset, out, n, gain); break;
+  case TONE_MARKER: two_notes_add(&marker_notes, length, rate, offset, out, n, gain); break;
   default: chime_add(chime_of(kind), length, rate, offset, out, n, gain); break;
   }
 }

@@ -39,6 +39,7 @@ typedef enum tone_kind {
   TONE_CHIME_START, /* a hold begins */
   TONE_CHIME_END,   /* a hold ends */
   TONE_ACK,         /* a spoken command was heard (listen.h): two quick rising notes */
+  TONE_MARKER,      /* in place of a line that could not be spoken (tone_marker_frames) */
 } tone_kind;
 
 /* The acknowledgement (TONE_ACK): two short soft notes a fifth apart, rising (659 then
@@ -50,8 +51,14 @@ typedef enum tone_kind {
 /* How long a chime (or TONE_ACK) sounds, in frames at rate (breath tones last their phase). */
 int64_t tone_chime_frames(tone_kind kind, int rate);
 
+/* How long the marker sounds, in frames at rate: a fixed 0.8 s. Two soft notes falling a
+ * major third (E4, C4), plain and short, unlike any chime or breath tone: "something is
+ * missing here", not an instruction. */
+int64_t tone_marker_frames(int rate);
+
 /* Adds gain * the sound into out[0..n): the frames [offset, offset + n) of a tone of kind
- * lasting length frames (breath tones: the phase length; chimes: tone_chime_frames()).
+ * lasting length frames (breath tones: the phase length; chimes: tone_chime_frames(); the
+ * marker: tone_marker_frames()).
  * Frames outside [0, length) contribute nothing. */
 void tone_add(tone_kind kind, int64_t length, int rate, int64_t offset, float *out, size_t n,
               float gain);

@@ -144,6 +144,8 @@ static void cmd_status(void *ctx, server_client *c, int argc, char **argv)
     server_reply_kv(c, "duration", "%.1f", st.duration_s);
   }
   server_reply_kv(c, "underruns", "%llu", (unsigned long long)st.underruns);
+  if(st.speech_errors)
+    server_reply_kv(c, "speech_errors", "%d", st.speech_errors);
   server_reply_kv(c, "listen", "%s", voice_control_state(d));
   if(st.last_error[0])
     server_reply_kv(c, "error", "%s", st.last_error);

@@ -28,9 +28,12 @@
 #define SAY_CHIME_LEAD_MS 900 /* a reminder's chime rings this long before its line */
 #define RETRY_FIRST_MS 250    /* the first new output after a loss, then doubling ... */
 #define RETRY_MAX_MS 1000     /* ... up to this (a connect attempt costs ~1 ms) */
-/* Mixed before the output opens: the device's first buffers are the chime's first 43 ms, and
- * the first sound need not wait for more of it to be mixed (the rest follows at once). */
-#define PREMIX_FRAMES 2048
+/* Mixed before the output opens: enough for the device's first buffers at the longest
+ * PortAudio period (two periods of 50 ms, and a margin), because its callback may ask for
+ * them before the engine thread mixes again: on a loaded machine, with 2048 frames here, the
+ * portaudio output began a session with an underrun (daemon.outputs.portaudio). Mixing the
+ * chime's first 125 ms takes well under a millisecond. */
+#define PREMIX_FRAMES 6000
 
 typedef enum request_kind {
   REQ_START,
@@ -280,6 +283,7 @@ static void publish(player *p)
     snprintf(st->routine, sizeof(st->routine), "%s", p->routine_name);
     snprintf(st->title, sizeof(st->title), "%s", p->title);
     st->preparing = !p->sc;
+    st->speech_errors = p->sc ? p->sc->speech_errors : 0;
     st->held = p->held;
     if(p->out) {
       snprintf(st->output, sizeof(st->output), "%s", p->out->ops->name);
@@ -634,6 +638,10 @@ static void score_ready(player *p, speech_job *job)
   }
   p->sc = job->score;
   job->score = NULL;
+  /* Lines that could not be spoken play as a marker tone (the speech thread logged each);
+   * status shows the last one as the session's error, so the person's helper can see why. */
+  if(p->sc->speech_errors)
+    snprintf(p->last_error, sizeof(p->last_error), "%s", p->sc->speech_error);
   p->live = live_view(p->sc->timeline);
   /* Before the first line the timeline without its chime is silent: the session goes on
    * seamlessly from the frame mixing has reached, or, if the speech took longer than that
@@ -655,8 +663,7 @@ static void score_ready(player *p, speech_job *job)
 }
 
 /* A lone `say`: a session whose timeline is that one line (after a chime, with flags). */
-static coach_rc say_alone(player *p, pending_say *ps, int16_t *samples, int64_t frames,
-                          char *why, size_t why_len)
+static coach_rc say_alone(player *p, pending_say *ps, speech_job *job, char *why, size_t why_len)
 {
   score *sc = calloc(1, sizeof(*sc));
   timeline *t = calloc(1, sizeof(*t));
@@ -667,9 +674,12 @@ static coach_rc say_alone(player *p, pending_say *ps, int16_t *samples, int64_t 
   if(!sc || !t || !step || !c)
     goto fail;
   sc->timeline = t;
-  rc = clip_set_add(&sc->clips, samples, frames, &id);
+  sc->clips.mix_rate = SCORE_RATE;
+  rc = clip_set_add(&sc->clips, job->samples, job->length, job->rate, &id);
   if(rc)
     goto fail;
+  job->samples = NULL; /* the score has it */
+  int64_t frames = sc->clips.items[id].frames;
   *c = (cue){.start = 0, .frames = frames, .kind = CUE_SPEECH, .clip = id};
   t->rate = SCORE_RATE;
   t->cues = c;
@@ -728,9 +738,7 @@ static void line_ready(player *p, speech_job *job)
     return;
   }
   if(!p->active) {
-    coach_rc rc = say_alone(p, &ps, job->samples, job->frames, why, sizeof(why));
-    if(!rc)
-      job->samples = NULL; /* the score has it */
+    coach_rc rc = say_alone(p, &ps, job, why, sizeof(why));
     reply(p, ps.reply, rc, "%s", why);
     publish(p);
     announce(p, PROTOCOL_EVENT_PLAYER);
@@ -748,7 +756,7 @@ static void line_ready(player *p, speech_job *job)
     return;
   }
   int id;
-  coach_rc rc = clip_set_add(&p->sc->clips, job->samples, job->frames, &id);
+  coach_rc rc = clip_set_add(&p->sc->clips, job->samples, job->length, job->rate, &id);
   if(rc) {
     reply(p, ps.reply, rc, "out of memory");
     return;
@@ -1189,7 +1197,7 @@ coach_rc player_new(const player_options *opt, int wake_fd, player **out, char *
     free(p);
     return rc;
   }
-  rc = speech_queue_new(p->voices_dir[0] ? p->voices_dir : NULL, SCORE_RATE, &p->opt.voice,
+  rc = speech_queue_new(p->voices_dir[0] ? p->voices_dir : NULL, &p->opt.voice,
                         speech_done, speech_log, p, &p->sq, why, why_len);
   if(rc) {
     feed_free(p->feed);

@@ -111,6 +111,7 @@ typedef struct player_status {
   bool held;                    /* paused at a wait step until the person carries on */
   int volume;
   uint64_t underruns;
+  int speech_errors;            /* the session's lines that play as a marker tone (score.h) */
   char output[16];              /* the output playing ("pulse", "portaudio"), "" when none */
   char device[128];             /* its device */
   char waiting[256];            /* why the session waits for its sound, "" when it does not */

@@ -22,7 +22,6 @@ struct speech_queue {
   speech_queue_done_fn done;
   speech_queue_log_fn log;
   void *ctx;
-  int mix_rate;
   char voices_dir[4096];
 
   /* The speech thread's own. */
@@ -65,18 +64,30 @@ static void log_worker(void *ctx, bool trouble, const char *message)
     q->log(q->ctx, trouble, message);
 }
 
+/* A line of a session that could not be spoken: the score puts a marker tone in its place
+ * (score.h) and the session plays on; the log names the line. */
+static void log_line_failed(void *ctx, const char *text, const char *why)
+{
+  char line[700];
+  snprintf(line, sizeof(line), "could not speak \"%.60s%s\": %s; a marker tone plays in its place",
+           text, strlen(text) > 60 ? "..." : "", why);
+  log_worker(ctx, true, line);
+}
+
 /* The worker, started when missing. */
 static coach_rc worker(speech_queue *q, char *why, size_t why_len)
 {
   if(q->sw)
     return COACH_OK;
-  coach_rc rc = speech_worker_open(NULL, q->voices_dir[0] ? q->voices_dir : NULL, q->mix_rate,
-                                   &q->sw, why, why_len);
+  coach_rc rc = speech_worker_open(NULL, q->voices_dir[0] ? q->voices_dir : NULL, &q->sw, why,
+                                   why_len);
   atomic_store(&q->failing, rc != COACH_OK);
   if(rc)
     return rc;
   speech_worker_set_log(q->sw, log_worker, q);
   q->spk = speaker_worker(q->sw);
+  q->spk.line_failed = log_line_failed;
+  q->spk.line_failed_ctx = q;
   return COACH_OK;
 }
 
@@ -94,7 +105,7 @@ static void run(speech_queue *q, speech_job *job)
   }
   job->rc = q->spk.set_voice(q->spk.ctx, &job->voice, job->why, sizeof(job->why));
   if(!job->rc)
-    job->rc = q->spk.synth(q->spk.ctx, job->text, &job->samples, &job->frames);
+    job->rc = q->spk.synth(q->spk.ctx, job->text, &job->samples, &job->length, &job->rate);
   if(job->rc && !job->why[0])
     snprintf(job->why, sizeof(job->why), "could not speak that line: %s",
              q->spk.last_error(q->spk.ctx));
@@ -156,7 +167,7 @@ static coach_rc check_voice(speech_queue *q, const voice_settings *voice, char *
   return rc;
 }
 
-coach_rc speech_queue_new(const char *voices_dir, int mix_rate, const voice_settings *voice,
+coach_rc speech_queue_new(const char *voices_dir, const voice_settings *voice,
                           speech_queue_done_fn done, speech_queue_log_fn log, void *ctx,
                           speech_queue **out, char *why, size_t why_len)
 {
@@ -167,7 +178,6 @@ coach_rc speech_queue_new(const char *voices_dir, int mix_rate, const voice_sett
   q->done = done;
   q->log = log;
   q->ctx = ctx;
-  q->mix_rate = mix_rate;
   snprintf(q->voices_dir, sizeof(q->voices_dir), "%s", voices_dir ? voices_dir : "");
   rc = check_voice(q, voice, why, why_len);
   if(rc) {

@@ -51,12 +51,13 @@ typedef struct speech_job {
   char *text;
 
   /* Out. rc and why; SCORE: score (owned by the job until taken); LINE: samples (malloc'ed,
-   * owned by the job until taken) and frames, as speaker.synth gives them. */
+   * owned by the job until taken), their length and rate, as speaker.synth gives them. */
   coach_rc rc;
   char why[512];
   score *score;
   int16_t *samples;
-  int64_t frames;
+  int64_t length;
+  int rate;
 } speech_job;
 
 typedef struct speech_queue speech_queue;
@@ -67,12 +68,12 @@ typedef void (*speech_queue_done_fn)(void *ctx, speech_job *job);
 /* Receives one line for the log about the worker's life or a line's trouble. */
 typedef void (*speech_queue_log_fn)(void *ctx, bool trouble, const char *message);
 
-/* Starts the speech thread (voices_dir and mix_rate as for speech_worker_open). Then checks
+/* Starts the speech thread (voices_dir as for speech_worker_open). Then checks
  * voice with a worker, waiting for the answer: a voice the worker refuses is COACH_E_NOTFOUND
  * or COACH_E_INVALID with why (a mistake in the settings); a worker program that cannot run
  * is no failure here (it is logged, and jobs fail until it is there). On failure *out is
  * untouched and nothing is left running. */
-coach_rc speech_queue_new(const char *voices_dir, int mix_rate, const voice_settings *voice,
+coach_rc speech_queue_new(const char *voices_dir, const voice_settings *voice,
                           speech_queue_done_fn done, speech_queue_log_fn log, void *ctx,
                           speech_queue **out, char *why, size_t why_len);
 

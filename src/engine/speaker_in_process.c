@@ -2,7 +2,7 @@
  *
  * Not in score.c: an object of its own in the static library, so that a program that speaks
  * only through a worker (coachd, speaker_worker) does not link speech.c, and with
- * --as-needed does not map eSpeak NG, soxr and libgomp at all. */
+ * --as-needed does not map eSpeak NG at all. */
 #include "score.h"
 
 static coach_rc in_process_set_voice(void *ctx, const voice_settings *v, char *why,
@@ -12,9 +12,9 @@ static coach_rc in_process_set_voice(void *ctx, const voice_settings *v, char *w
 }
 
 static coach_rc in_process_synth(void *ctx, const char *text, int16_t **samples,
-                                 int64_t *frames)
+                                 int64_t *length, int *rate)
 {
-  return speech_synth(ctx, text, samples, frames);
+  return speech_synth(ctx, text, samples, length, rate);
 }
 
 static const char *in_process_last_error(const void *ctx)

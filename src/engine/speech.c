@@ -1,24 +1,25 @@
-/* speech — libespeak-ng and recorded clips in, normalised mono clips at the mix rate out.
+/* speech — eSpeak NG, flite (speech_flite.h) and recorded clips in, levelled mono 16-bit clips
+ * at their own rate out.
  *
  * Pipeline for one line of text:
- *   recorded clip (libsndfile, floats, mixed down)  or  eSpeak NG (16-bit PCM at its own rate)
+ *   recorded clip (libsndfile, floats, mixed down)  or  the text with the voice's language's
+ *   pronunciation hints (hints.h) to eSpeak NG or flite (16-bit PCM at the voice's rate)
  *   -> trim leading/trailing near-silence (10 ms margins)
- *   -> resample to the mix rate (soxr, one whole clip at a time) -> peak-normalise
- *   (<= SPEECH_PEAK) -> 16-bit, rounded to nearest.
- * Trimming happens before resampling so that soxr sees less data; normalising happens after,
- * because resampling can overshoot the input peak slightly. The resampled clip is never held
- * as floats: soxr runs twice over the trimmed input, once for the output's peak and once into
- * 16 bits, through a small block, and the second pass can hand the clip on block by block
- * (speech_synth_to) rather than fill a buffer. Resampling is cheap (~0.17 ms per second of
- * speech, below); the floats were not (~190 KB per second of speech, held at the worker's
- * busiest moment, beside a playing coachd).
+ *   -> level by loudness (SPEECH_LOUDNESS, peaks <= SPEECH_PEAK) -> 16-bit, rounded.
+ * An engine's 16-bit samples are scaled in the buffer they were collected in, which is then
+ * handed to the caller: a line is not copied again, and never held as floats. Nothing is
+ * resampled here: the mixer hears every clip at its own rate (clip.h).
  *
  * libsndfile is loaded (dlopen) only when a recorded clip is found: in coach-speech, which
  * lives beside a playing coachd, it would otherwise map libsndfile and its seven codec
  * libraries (~0.8 MB resident) for the clips most installations do not have.
  */
 #include "speech.h"
+#include "clip.h"
+#include "hints.h"
+#include "speech_flite.h"
 #include "utf8.h"
+#include "text_file.h"
 #include "voice_name.h"
 
 #include <dlfcn.h>
@@ -34,17 +35,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ebur128.h>
 #include <espeak-ng/speak_lib.h>
 #include <sndfile.h>
-#include <soxr.h>
 
 /* eSpeak's synchronous callback delivers about this much audio per call. Small enough that a
- * stop request is seen within a fraction of a millisecond of synthesis work (1300x real time,
- * PLATFORM.md), large enough that the per-call cost does not matter. */
+ * stop request is seen within a fraction of a millisecond of synthesis work (eSpeak NG makes
+ * speech several hundred times faster than real time: test_speech prints it), large enough
+ * that the per-call cost does not matter. */
 #define SPEECH_ESPEAK_BUFFER_MS 100
 
-/* Longest clip accepted, from eSpeak or from a file: bounds memory (10 min of 48 kHz float is
- * 115 MB) whatever text or file comes in. 4000 bytes of text at 80 wpm stay well below it. */
+/* Longest clip accepted, from eSpeak or from a file: bounds memory (10 min of eSpeak NG's
+ * 16-bit speech is 26 MB; of a 48 kHz recording, read as floats, 115 MB) whatever text or file
+ * comes in. 4000 bytes of text at 80 wpm stay well below it. */
 #define SPEECH_MAX_SECONDS 600
 
 /* Trimming: a sample counts as sound when louder than the clip's peak minus 50 dB. eSpeak's
@@ -58,16 +61,13 @@
 
 struct speech {
   char *voices_dir; /* owned copy; NULL when there is none */
-  int mix_rate;
   int espeak_rate; /* what espeak_Initialize returned: 22050 on Debian */
   pthread_t owner; /* the thread that opened it: the only one allowed to call eSpeak */
-  soxr_t resampler; /* eSpeak's 16-bit espeak_rate -> mix_rate, reused (soxr_clear) for
-                       every clip; NULL when the rates are equal */
 
   atomic_bool stop; /* set by speech_request_stop() from any thread */
 
-  /* The synthesis in progress, filled by synth_callback() on the owner thread. The buffer is
-   * kept between syntheses so that each one does not start with a string of reallocs. */
+  /* The synthesis in progress, filled by synth_callback() on the owner thread; handed to the
+   * caller as the finished clip. */
   int16_t *pcm;
   size_t pcm_len, pcm_cap;
   bool aborted;      /* the callback returned 1 because of a stop request */
@@ -76,6 +76,10 @@ struct speech {
 
   voice_settings voice; /* the voice in effect (defaults resolved); valid when has_voice */
   bool has_voice;
+  flite_voice *flite;   /* the voice in effect when voice.engine is flite */
+  hints hints;          /* the pronunciation hints of the voice's language (hints.h) */
+  char hints_lang[16];  /* that language; "" before any voice */
+  char said[2 * SPEECH_TEXT_MAX + 1]; /* the text as the engine is given it, hints applied */
 
   char err[SPEECH_ERR_MAX]; /* why the last speech_synth() failed */
 };
@@ -134,127 +138,10 @@ static bool has_visible_char(const char *s)
   return false;
 }
 
-/* ---- resampling -------------------------------------------------------------------- */
-
-/* Mono resampler to float at HQ (20-bit; soxr's default for streams), from 16-bit samples
- * (in16) or floats. Measured here for 4 s of 22050 -> 48000 Hz: HQ 0.67 ms, MQ 0.88 ms, LQ
- * 1.0 ms (soxr's HQ path is its best optimised), so the cleanest passband short of VHQ is
- * also the cheapest. */
-static soxr_t new_resampler(int in_rate, int out_rate, bool in16, const char **err)
-{
-  soxr_io_spec_t io = soxr_io_spec(in16 ? SOXR_INT16_I : SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-  soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
-  soxr_error_t e = NULL;
-  soxr_t r = soxr_create(in_rate, out_rate, 1, &e, &io, &q, NULL);
-  if(!r)
-    *err = e ? e : "cannot create resampler";
-  return r;
-}
-
-/* The input of finish_clip(): n samples at rate, 16-bit (in16) or float. */
-typedef struct clip_in {
-  const void *samples;
-  bool in16;
-  size_t n;
-  int rate;
-} clip_in;
-
-static float in_at(const clip_in *in, size_t i)
-{
-  return in->in16 ? (float)((const int16_t *)in->samples)[i] / 32768.0f
-                  : ((const float *)in->samples)[i];
-}
-
-/* What finish_clip() does with each block of the clip at the mix rate: pass 1 measures it,
- * pass 2 puts it into pcm, or hands it to sink. */
-typedef struct clip_out {
-  bool make;          /* pass 2 */
-  float peak;         /* pass 1: the largest magnitude seen */
-  int16_t *pcm;       /* pass 2: where the clip goes; NULL when it goes to sink */
-  speech_sink sink;
-  void *sink_ctx;
-  bool refused;       /* sink returned false: stop */
-  float gain, limit;
-  size_t done;
-} clip_out;
-
-#define CLIP_BLOCK 4096 /* floats of resampled output at a time */
-
-static void take_block(clip_out *o, const float *x, size_t n)
-{
-  int16_t blk[CLIP_BLOCK];
-  if(!o->make) {
-    for(size_t i = 0; i < n; i++)
-      if(fabsf(x[i]) > o->peak)
-        o->peak = fabsf(x[i]);
-    return;
-  }
-  int16_t *to = o->pcm ? o->pcm + o->done : blk;
-  for(size_t i = 0; i < n; i++) {
-    /* The clamp makes "peak <= limit" hold exactly despite float rounding in the product;
-     * then 16 bits, as clip_from_float() rounds. */
-    float v = x[i] * o->gain;
-    v = v > o->limit ? o->limit : v < -o->limit ? -o->limit : v;
-    v *= 32768.0f;
-    v = v > 32767.0f ? 32767.0f : v < -32768.0f ? -32768.0f : v;
-    to[i] = (int16_t)lrintf(v);
-  }
-  if(!o->pcm && n && !o->sink(o->sink_ctx, blk, (int64_t)n))
-    o->refused = true;
-}
-
-/* Feeds in (resampled by r, or as it is when r is NULL) to o, block by block, at most olen
- * samples. Blocks, not soxr_oneshot(): oneshot hands soxr the whole input at once, and soxr's
- * input FIFO then grows step by step — measured 75 GB of cumulative allocation and 0.4 s for
- * a 4-minute clip. Returns NULL or soxr's error. */
-static const char *each_block(soxr_t r, const clip_in *in, int out_rate, size_t olen,
-                              clip_out *o)
-{
-  /* Input in blocks whose output fits the output block, so that soxr's FIFO stays small. */
-  const size_t size = in->in16 ? sizeof(int16_t) : sizeof(float);
-  size_t in_block = (size_t)((double)CLIP_BLOCK * in->rate / out_rate);
-  in_block = in_block > 16 ? in_block - 16 : 1;
-  float blk[CLIP_BLOCK];
-  size_t ipos = 0;
-  o->done = 0;
-  if(!r) {
-    while(ipos < in->n && o->done < olen) {
-      size_t k = in->n - ipos < CLIP_BLOCK ? in->n - ipos : CLIP_BLOCK;
-      k = k < olen - o->done ? k : olen - o->done;
-      for(size_t i = 0; i < k; i++)
-        blk[i] = in_at(in, ipos + i);
-      take_block(o, blk, k);
-      ipos += k;
-      o->done += k;
-      if(o->refused)
-        break;
-    }
-    return NULL;
-  }
-  soxr_clear(r);
-  for(;;) {
-    size_t ilen = in->n - ipos < in_block ? in->n - ipos : in_block, idone = 0, odone = 0;
-    size_t room = olen - o->done < CLIP_BLOCK ? olen - o->done : CLIP_BLOCK;
-    /* in == NULL tells soxr the input has ended: it then drains its filter tail. */
-    const void *ip = ilen ? (const char *)in->samples + ipos * size : NULL;
-    if(room == 0)
-      break;
-    soxr_error_t err = soxr_process(r, ip, ilen, &idone, blk, room, &odone);
-    if(err)
-      return err;
-    take_block(o, blk, odone);
-    ipos += idone;
-    o->done += odone;
-    if(o->refused || (!ip && odone == 0))
-      break;
-  }
-  return NULL;
-}
-
 /* ---- eSpeak ------------------------------------------------------------------------- */
 
 /* Runs on the owner thread, inside espeak_Synth(). Returning 1 makes eSpeak abandon the
- * utterance: the reliable way to stop (PLATFORM.md). */
+ * utterance ("1=abort synthesis", speak_lib.h): the way to stop in synchronous mode. */
 static int synth_callback(short *wav, int numsamples, espeak_EVENT *events)
 {
   speech *s = events ? events->user_data : NULL;
@@ -296,7 +183,7 @@ static int synth_callback(short *wav, int numsamples, espeak_EVENT *events)
  *
  * espeak_SetVoiceByFile() copies the path into a 60-byte buffer, lower-cases it and cuts it at
  * '+' (a variant suffix) before fopen(), so "/home/Ann/coach/voices/calm" or any path longer
- * than 59 bytes silently fails (PLATFORM.md; espeak-ng 1.51 voices.c). Instead of copying the
+ * than 59 bytes silently fails (espeak-ng 1.51 voices.c). Instead of copying the
  * file to a short lower-case temporary path (a private directory to create, clean up and keep
  * safe), we open the file ourselves and hand eSpeak "/proc/self/fd/N": always short, lower
  * case, free of '+', and it names exactly the file we opened, whatever its real path. eSpeak
@@ -378,6 +265,59 @@ static bool apply_voice(speech *s, const voice_settings *v, bool *was_file)
          espeak_SetParameter(espeakVOLUME, 100, 0) == EE_OK;
 }
 
+/* The language of eSpeak NG's current voice, up to its first '-': "en" for en-us and for the
+ * calm voice file ("language en-us"). The list starts with a priority byte. */
+static void espeak_language(char *buf, size_t len)
+{
+  const espeak_VOICE *v = espeak_GetCurrentVoice();
+  const char *l = v && v->languages && v->languages[0] ? v->languages + 1 : "";
+  snprintf(buf, len, "%.*s", (int)strcspn(l, "-"), l);
+}
+
+/* Makes the hints of lang (VOICES_DIR/hints/LANG.txt; none without the file) the ones in use,
+ * reading them when lang changes. A broken file: COACH_E_INVALID, why naming file and line,
+ * and the hints in use stay. */
+static coach_rc use_hints(speech *s, const char *lang, char *why, size_t why_len)
+{
+  if(!strcmp(lang, s->hints_lang))
+    return COACH_OK;
+  hints h = {0};
+  coach_rc rc = COACH_OK;
+  char *path = NULL, *buf = NULL;
+  size_t got = 0;
+  if(s->voices_dir && lang[0]) {
+    size_t n = strlen(s->voices_dir) + strlen(lang) + sizeof("/hints/.txt");
+    path = malloc(n);
+    if(!path)
+      return COACH_E_NOMEM;
+    snprintf(path, n, "%s/hints/%s.txt", s->voices_dir, lang);
+    coach_diag diag;
+    coach_diag_init(&diag, path);
+    rc = text_file_read(path, HINTS_FILE_MAX, "a hints file", &buf, &got, &diag);
+    if(rc == COACH_E_NOTFOUND) /* no hints for this language */
+      rc = COACH_OK;
+    else if(rc)
+      coach_diag_format(&diag, 0, why, why_len);
+  }
+  if(!rc && buf) {
+    char msg[200] = "";
+    if(got > HINTS_FILE_MAX) {
+      coach_why(why, why_len, "%s: larger than %d bytes", path, HINTS_FILE_MAX);
+      rc = COACH_E_LIMIT;
+    }
+    else if((rc = hints_parse(buf, got, &h, msg, sizeof(msg))))
+      coach_why(why, why_len, "%s:%s", path, msg);
+  }
+  if(!rc) {
+    hints_free(&s->hints);
+    s->hints = h;
+    snprintf(s->hints_lang, sizeof(s->hints_lang), "%s", lang);
+  }
+  free(buf);
+  free(path);
+  return rc;
+}
+
 coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t why_len)
 {
   voice_settings want;
@@ -396,8 +336,10 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
     coach_why(why, why_len, "voice name is not terminated");
     return COACH_E_INVALID;
   }
+  want.engine = v && v->engine != VOICE_ENGINE_UNSET ? v->engine : VOICE_ENGINE_ESPEAK;
+  bool flite = want.engine == VOICE_ENGINE_FLITE;
   snprintf(want.name, sizeof(want.name), "%s",
-           v && v->name[0] ? v->name : SPEECH_DEFAULT_VOICE);
+           v && v->name[0] ? v->name : flite ? FLITE_DEFAULT_VOICE : SPEECH_DEFAULT_VOICE);
   want.rate = v && v->rate >= 0 ? v->rate : SPEECH_DEFAULT_RATE;
   want.pitch = v && v->pitch >= 0 ? v->pitch : SPEECH_DEFAULT_PITCH;
   want.volume = v && v->volume >= 0 ? v->volume : SPEECH_DEFAULT_VOLUME;
@@ -416,16 +358,26 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
     return COACH_E_INVALID;
   }
 
+  if(flite) {
+    flite_voice *fv = NULL;
+    coach_rc rc = flite_voice_get(want.name, &fv, why, why_len);
+    if(!rc)
+      rc = use_hints(s, "en", why, why_len); /* US English is all flite speaks */
+    if(rc)
+      return rc;
+    flite_voice_set(fv, want.rate, want.pitch);
+    s->flite = fv;
+    s->voice = want;
+    s->has_voice = true;
+    return COACH_OK;
+  }
   if(!voice_name_valid(want.name)) {
     coach_why(why, why_len, "\"%s\" is not a voice name (" VOICE_NAME_HELP ")", want.name);
     return COACH_E_NOTFOUND;
   }
+  coach_rc rc = COACH_OK;
   if(!apply_voice(s, &want, &was_file)) {
-    /* A failed load may have half-replaced eSpeak's voice (a voice file whose language has no
-     * dictionary deletes the old translator first): put the previous one back in full. */
-    bool dummy;
-    if(s->has_voice && !apply_voice(s, &s->voice, &dummy))
-      s->has_voice = false;
+    rc = COACH_E_NOTFOUND;
     if(was_file)
       coach_why(why, why_len,
               "voice file %s/%s could not be loaded by eSpeak NG (check its language line)",
@@ -435,22 +387,34 @@ coach_rc speech_set_voice(speech *s, const voice_settings *v, char *why, size_t 
               "unknown voice \"%s\": neither a voice file in %s nor an eSpeak NG voice "
               "(`espeak-ng --voices` lists them)",
               want.name, s->voices_dir ? s->voices_dir : "the voices directory");
-    return COACH_E_NOTFOUND;
+  }
+  else {
+    char lang[16];
+    espeak_language(lang, sizeof(lang));
+    rc = use_hints(s, lang, why, why_len);
+  }
+  if(rc) {
+    /* A failed load may have half-replaced eSpeak's voice (a voice file whose language has no
+     * dictionary deletes the old translator first): put the previous one back in full. */
+    bool dummy;
+    if(s->has_voice && s->voice.engine == VOICE_ENGINE_ESPEAK &&
+       !apply_voice(s, &s->voice, &dummy))
+      s->has_voice = false;
+    return rc;
   }
   s->voice = want;
   s->has_voice = true;
   return COACH_OK;
 }
 
-coach_rc speech_open(const char *voices_dir, int mix_rate, speech **out, char *why,
-                     size_t why_len)
+coach_rc speech_open(const char *voices_dir, speech **out, char *why, size_t why_len)
 {
   speech *s;
   coach_rc rc;
   int rate;
 
-  if(!out || mix_rate < 8000 || mix_rate > 384000) {
-    coach_why(why, why_len, "invalid mix rate %d (8000..384000 Hz)", mix_rate);
+  if(!out) {
+    coach_why(why, why_len, "no place for the speech handle");
     return COACH_E_INVALID;
   }
   if(atomic_exchange(&speech_in_use, true)) {
@@ -464,7 +428,6 @@ coach_rc speech_open(const char *voices_dir, int mix_rate, speech **out, char *w
     coach_why(why, why_len, "out of memory");
     return COACH_E_NOMEM;
   }
-  s->mix_rate = mix_rate;
   s->owner = pthread_self();
   atomic_init(&s->stop, false);
 
@@ -485,17 +448,6 @@ coach_rc speech_open(const char *voices_dir, int mix_rate, speech **out, char *w
     return COACH_E_SPEECH;
   }
   espeak_rate_once = rate;
-  if(rate != mix_rate) {
-    const char *err = NULL;
-    s->resampler = new_resampler(rate, mix_rate, true, &err);
-    if(!s->resampler) {
-      coach_why(why, why_len, "resampler %d -> %d Hz: %s", rate, mix_rate, err);
-      free(s->voices_dir);
-      free(s);
-      atomic_store(&speech_in_use, false);
-      return COACH_E_NOMEM;
-    }
-  }
   s->espeak_rate = rate;
   espeak_SetSynthCallback(synth_callback);
 
@@ -519,8 +471,7 @@ void speech_close(speech *s)
   if(!s)
     return;
   /* No espeak_Terminate(): see espeak_rate_once. */
-  if(s->resampler)
-    soxr_delete(s->resampler);
+  hints_free(&s->hints);
   free(s->pcm);
   free(s->voices_dir);
   free(s);
@@ -659,126 +610,109 @@ static coach_rc load_recorded(speech *s, const char *text, float **buf, int64_t 
   return COACH_E_NOTFOUND;
 }
 
-/* Where finish_clip() puts a clip: into a new buffer (*out: malloc'ed, at least one sample),
- * block by block to sink, or nowhere (its length only). */
-typedef struct clip_dest {
-  int16_t **out;
-  speech_sink sink;
-  void *ctx;
-} clip_dest;
+/* The input of finish_clip(): n samples at rate, eSpeak NG's 16-bit ones (in16, in a
+ * malloc'ed buffer finish_clip() takes over) or a recording's floats (only read). */
+typedef struct clip_in {
+  void *samples;
+  bool in16;
+  size_t n;
+  int rate;
+} clip_in;
 
-/* Trim, resample, normalise, round to 16 bits: the finished clip at the mix rate to d, and
- * its length in *frames. in is only read. */
-static coach_rc finish_clip(speech *s, clip_in in, const clip_dest *d, int64_t *frames)
+static float in_at(const clip_in *in, size_t i)
 {
-  size_t first = 0, last, margin, olen;
-  float peak = 0.0f, thr, target;
+  return in->in16 ? (float)((const int16_t *)in->samples)[i] / 32768.0f
+                  : ((const float *)in->samples)[i];
+}
+
+/* The loudness of in's samples [first, first + n), in LUFS (ITU-R BS.1770, libebur128):
+ * gated over 400 ms blocks, as the standard measures a programme; a clip shorter than one
+ * block has none, so it is measured ungated over its whole length (libebur128's window of
+ * that length), which is what its one block would have been. -HUGE_VAL for silence. Not
+ * ebur128_set_max_window(): libebur128 1.2.6 spends seconds in it. Nonzero: out of memory. */
+static int loudness(const clip_in *in, size_t first, size_t n, double *lufs)
+{
+  ebur128_state *st = ebur128_init(1, (unsigned long)in->rate, EBUR128_MODE_I);
+  if(!st)
+    return -1;
+  int e = in->in16
+              ? ebur128_add_frames_short(st, (const short *)in->samples + first, n)
+              : ebur128_add_frames_float(st, (const float *)in->samples + first, n);
+  unsigned long ms = (unsigned long)((uint64_t)n * 1000 / (uint64_t)in->rate);
+  if(!e)
+    e = ms < 400 ? ebur128_loudness_window(st, ms ? ms : 1, lufs)
+                 : ebur128_loudness_global(st, lufs);
+  ebur128_destroy(&st);
+  if(e == EBUR128_ERROR_NOMEM)
+    return -1;
+  if(e)
+    *lufs = -HUGE_VAL;
+  return 0;
+}
+
+/* Trim, normalise, round to 16 bits: the finished clip in *out (malloc'ed, at least one
+ * sample) and its length in *length. A 16-bit input is scaled where it lies and becomes *out
+ * (that cannot fail); floats go into a new buffer (COACH_E_NOMEM). */
+static coach_rc finish_clip(speech *s, clip_in in, int16_t **out, int64_t *length)
+{
+  size_t first = 0, last, margin;
+  float peak = 0.0f;
 
   for(size_t i = 0; i < in.n; i++)
     if(fabsf(in_at(&in, i)) > peak)
       peak = fabsf(in_at(&in, i));
-  if(peak <= 0.0f || !isfinite(peak)) {
-    /* Nothing audible (e.g. text of punctuation only, or a silent file): an empty clip. */
-    int16_t *none = d->out ? calloc(1, sizeof(*none)) : NULL;
-    if(d->out && !none)
-      return COACH_E_NOMEM;
-    if(d->sink && !d->sink(d->ctx, NULL, 0)) {
-      snprintf(s->err, sizeof(s->err), "the clip could not be passed on");
-      return COACH_E_IO;
-    }
-    if(d->out)
-      *d->out = none;
-    *frames = 0;
-    return COACH_OK;
+  if(peak <= 0.0f || !isfinite(peak))
+    in.n = 0; /* nothing audible (text of punctuation only, a silent file): an empty clip */
+  else {
+    float thr = peak * (float)pow(10.0, SPEECH_TRIM_DB / 20.0);
+    while(first < in.n && fabsf(in_at(&in, first)) <= thr)
+      first++;
+    for(last = in.n; last > first && fabsf(in_at(&in, last - 1)) <= thr; last--)
+      ;
+    margin = (size_t)in.rate * SPEECH_TRIM_MARGIN_MS / 1000;
+    first = first > margin ? first - margin : 0;
+    last = in.n - last > margin ? last + margin : in.n;
+    in.n = last - first;
   }
 
-  thr = peak * (float)pow(10.0, SPEECH_TRIM_DB / 20.0);
-  while(first < in.n && fabsf(in_at(&in, first)) <= thr)
-    first++;
-  for(last = in.n; last > first && fabsf(in_at(&in, last - 1)) <= thr; last--)
-    ;
-  margin = (size_t)in.rate * SPEECH_TRIM_MARGIN_MS / 1000;
-  first = first > margin ? first - margin : 0;
-  last = in.n - last > margin ? last + margin : in.n;
-  in.samples = (const char *)in.samples + first * (in.in16 ? sizeof(int16_t) : sizeof(float));
-  in.n = last - first;
-
-  soxr_t r = NULL, tmp = NULL;
-  const char *err = NULL;
-  olen = in.n;
-  if(in.rate != s->mix_rate) {
-    r = in.in16 && in.rate == s->espeak_rate ? s->resampler : NULL;
-    if(!r)
-      r = tmp = new_resampler(in.rate, s->mix_rate, in.in16, &err);
-    if(!r) {
-      snprintf(s->err, sizeof(s->err), "resampler %d -> %d Hz: %s", in.rate, s->mix_rate, err);
-      return COACH_E_SPEECH;
-    }
-    olen = (size_t)ceil((double)in.n * s->mix_rate / in.rate) + 16;
+  double lufs = -HUGE_VAL;
+  if(in.n && loudness(&in, first, in.n, &lufs))
+    return COACH_E_NOMEM;
+  int16_t *pcm = in.in16 ? in.samples : malloc((in.n ? in.n : 1) * sizeof(*pcm));
+  if(!pcm)
+    return COACH_E_NOMEM;
+  /* To SPEECH_LOUDNESS, unless that would take the peak over SPEECH_PEAK: then to that peak.
+   * Volume scales both (100 = as they are); louder than 100 would break the headroom the
+   * mixer counts on, so it stops there. A clip that the gate leaves nothing of (only very
+   * soft sound) is set by its peak. The clamp makes "peak <= limit" hold exactly despite float
+   * rounding in the product. In place, front to back: sample i is read at first + i >= i,
+   * before anything is written there. */
+  float scale = (float)(s->voice.volume < 100 ? s->voice.volume : 100) / 100.0f;
+  float limit = SPEECH_PEAK * scale;
+  float gain = isfinite(lufs) ? scale * (float)pow(10.0, (SPEECH_LOUDNESS - lufs) / 20.0) : 0.0f;
+  if(peak > 0.0f && (gain <= 0.0f || peak * gain > limit))
+    gain = limit / peak;
+  for(size_t i = 0; i < in.n; i++) {
+    float v = in_at(&in, first + i) * gain;
+    pcm[i] = clip_sample(v > limit ? limit : v < -limit ? -limit : v);
   }
-
-  /* Pass 1: the peak and the length at the mix rate. Pass 2: the clip. Volume scales the
-   * normalised level (100 = SPEECH_PEAK); louder than 100 would break the headroom the mixer
-   * counts on, so it stops there. */
-  clip_out o = {0};
-  int16_t *pcm = NULL;
-  coach_rc rc = COACH_OK;
-  err = each_block(r, &in, s->mix_rate, olen, &o);
-  size_t n = o.done;
-  if(!err && (d->out || d->sink)) {
-    target = SPEECH_PEAK * (float)(s->voice.volume < 100 ? s->voice.volume : 100) / 100.0f;
-    pcm = d->out ? malloc((n ? n : 1) * sizeof(*pcm)) : NULL;
-    o = (clip_out){.make = true, .pcm = pcm, .sink = d->sink, .sink_ctx = d->ctx,
-                   .limit = target, .gain = o.peak > 0.0f ? target / o.peak : 1.0f};
-    if(d->out && !pcm)
-      rc = COACH_E_NOMEM;
-    else if(d->sink && !d->sink(d->ctx, NULL, (int64_t)n))
-      o.refused = true;
-    else
-      err = each_block(r, &in, s->mix_rate, n, &o);
-    /* soxr is deterministic, so pass 2 gives what pass 1 measured; but should it ever give
-     * less, the clip holds silence there, not garbage, and a sink gets the length it was
-     * told. */
-    static const int16_t zeros[256];
-    while(!err && !rc && !o.refused && o.done < n) {
-      size_t k = n - o.done < 256 ? n - o.done : 256;
-      if(pcm)
-        memset(pcm + o.done, 0, k * sizeof(*pcm));
-      else if(!d->sink(d->ctx, zeros, (int64_t)k))
-        o.refused = true;
-      o.done += k;
-    }
-  }
-  if(tmp)
-    soxr_delete(tmp);
-  if(err) {
-    snprintf(s->err, sizeof(s->err), "resampling %d -> %d Hz failed: %s", in.rate, s->mix_rate,
-             err);
-    rc = COACH_E_SPEECH;
-  }
-  else if(o.refused) {
-    snprintf(s->err, sizeof(s->err), "the clip could not be passed on");
-    rc = COACH_E_IO;
-  }
-  if(rc) {
-    free(pcm);
-    return rc;
-  }
-  if(d->out)
-    *d->out = pcm;
-  *frames = (int64_t)n;
+  int16_t *fit = realloc(pcm, (in.n ? in.n : 1) * sizeof(*pcm)); /* only ever smaller */
+  *out = fit ? fit : pcm;
+  *length = (int64_t)in.n;
   return COACH_OK;
 }
 
-static coach_rc synth(speech *s, const char *text, const clip_dest *d, int64_t *frames)
+coach_rc speech_synth(speech *s, const char *text, int16_t **samples, int64_t *length,
+                      int *rate)
 {
   float *buf = NULL;
+  int16_t *pcm = NULL;
   int64_t n = 0;
-  int rate = 0;
+  int clip_rate = 0;
   size_t len;
   coach_rc rc;
 
-  if(!s || !text || !d || !frames)
+  if(!s || !text || !samples || !length || !rate)
     return COACH_E_INVALID;
   /* Cleared first: a stop requested before this call was for the previous synthesis. */
   atomic_store(&s->stop, false);
@@ -805,14 +739,30 @@ static coach_rc synth(speech *s, const char *text, const clip_dest *d, int64_t *
     return COACH_E_SPEECH;
   }
 
-  rc = load_recorded(s, text, &buf, &n, &rate);
-  if(rc == COACH_E_NOTFOUND) {
+  /* Hints for the engine; a text they would make too long is said as written. */
+  const char *say = text;
+  if(hints_apply(&s->hints, s->voice.engine, text, s->said, sizeof(s->said)) == COACH_OK)
+    say = s->said;
+  rc = load_recorded(s, text, &buf, &n, &clip_rate);
+  if(rc == COACH_E_NOTFOUND && s->voice.engine == VOICE_ENGINE_FLITE) {
+    int16_t *made = NULL;
+    size_t made_n = 0;
+    rc = flite_voice_synth(s->flite, say, &made, &made_n, &clip_rate);
+    if(rc)
+      snprintf(s->err, sizeof(s->err), "%s", rc == COACH_E_NOMEM ? "out of memory"
+                                                                : "flite made no sound");
+    else {
+      clip_in in = {.samples = made, .in16 = true, .n = made_n, .rate = clip_rate};
+      rc = finish_clip(s, in, &pcm, &n);
+    }
+  }
+  else if(rc == COACH_E_NOTFOUND) {
     espeak_ERROR er;
     s->pcm_len = 0;
     s->aborted = false;
     s->cb_error = COACH_OK;
     /* Plain text: no espeakSSML, so '<' and '&' from a routine are just spoken. */
-    er = espeak_Synth(text, len + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, s);
+    er = espeak_Synth(say, strlen(say) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, s);
     rc = COACH_OK;
     if(s->cb_error) {
       snprintf(s->err, sizeof(s->err), "%s",
@@ -828,52 +778,34 @@ static coach_rc synth(speech *s, const char *text, const clip_dest *d, int64_t *
       snprintf(s->err, sizeof(s->err), "espeak_Synth failed (%d)", (int)er);
       rc = COACH_E_SPEECH;
     }
-    else { /* straight from eSpeak's own 16-bit samples: no float copy at its rate */
+    else if(!s->pcm && !(s->pcm = malloc(sizeof(*s->pcm))))
+      rc = COACH_E_NOMEM; /* no sound at all, and no room for the empty clip */
+    else { /* eSpeak's own buffer becomes the clip: taken over by finish_clip() */
       clip_in in = {.samples = s->pcm, .in16 = true, .n = s->pcm_len, .rate = s->espeak_rate};
-      rc = finish_clip(s, in, d, &n);
-    }
-    /* Keep the buffer for the next line unless one long text blew it up. */
-    s->pcm_len = 0;
-    if(s->pcm_cap > (size_t)s->espeak_rate * 60) {
-      free(s->pcm);
       s->pcm = NULL;
       s->pcm_cap = 0;
+      clip_rate = s->espeak_rate;
+      rc = finish_clip(s, in, &pcm, &n);
     }
+    s->pcm_len = 0;
   }
   else if(!rc) {
-    clip_in in = {.samples = buf, .in16 = false, .n = (size_t)n, .rate = rate};
-    rc = finish_clip(s, in, d, &n);
+    clip_in in = {.samples = buf, .in16 = false, .n = (size_t)n, .rate = clip_rate};
+    rc = finish_clip(s, in, &pcm, &n);
     free(buf);
   }
-  if(rc)
-    return rc;
-  if(d->out && atomic_load(&s->stop)) { /* a sink has the clip already: it stands */
-    free(*d->out);
-    *d->out = NULL;
+  if(!rc && atomic_load(&s->stop)) {
+    free(pcm);
     snprintf(s->err, sizeof(s->err), "stopped on request");
-    return COACH_E_STATE;
+    rc = COACH_E_STATE;
   }
-  *frames = n;
+  if(rc) {
+    if(!s->err[0])
+      snprintf(s->err, sizeof(s->err), "%s", coach_rc_str(rc));
+    return rc;
+  }
+  *samples = pcm;
+  *length = n;
+  *rate = clip_rate;
   return COACH_OK;
-}
-
-coach_rc speech_synth(speech *s, const char *text, int16_t **samples, int64_t *frames)
-{
-  clip_dest d = {.out = samples};
-  coach_rc rc = synth(s, text, &d, frames);
-  if(rc && s && !s->err[0])
-    snprintf(s->err, sizeof(s->err), "%s", coach_rc_str(rc));
-  return rc;
-}
-
-coach_rc speech_synth_to(speech *s, const char *text, speech_sink sink, void *ctx,
-                         int64_t *frames)
-{
-  clip_dest d = {.sink = sink, .ctx = ctx};
-  if(!sink)
-    return COACH_E_INVALID;
-  coach_rc rc = synth(s, text, &d, frames);
-  if(rc && s && !s->err[0])
-    snprintf(s->err, sizeof(s->err), "%s", coach_rc_str(rc));
-  return rc;
 }

@@ -8,18 +8,17 @@
  * version with a message saying so, instead of misreading it. Structs travel as they are:
  * both ends run on the same machine, and the version covers their layout.
  *
- * SPEECH_WIRE_VERSION 2 (1 was coachd re-executing itself, with float samples):
+ * SPEECH_WIRE_VERSION 3 (2 sent clips at the mix rate, and could ask for a length alone; 1
+ * was coachd re-executing itself, with float samples):
  *   worker, once:  speech_wire_hello, then a reply saying how speech_open() went
  *   request:       speech_wire_request {kind, len}, then len bytes (a voice_settings, or the
  *                  text without its NUL, len <= SPEECH_TEXT_MAX)
- *   reply:         speech_wire_reply {rc, why_len, frames}, then why_len bytes of why (no
- *                  NUL), then frames int16 samples at the mix rate (only when rc is COACH_OK
- *                  and the request was SPEECH_WIRE_SYNTH): clip.h's format, as speech.c makes
- *                  them, block by block after the header (speech_synth_to), so neither end
- *                  holds a float copy of a line and the worker not even the line. A worker
- *                  that fails midway can only exit: the proxy sees EOF. SPEECH_WIRE_LENGTH
- *                  asks for the length alone (frames, no samples): a session needs only the
- *                  length of most of its lines at its start (score.h).
+ *   reply:         speech_wire_reply {rc, why_len, length, rate}, then why_len bytes of why
+ *                  (no NUL), then length int16 samples at rate (only when rc is COACH_OK and
+ *                  the request was SPEECH_WIRE_SYNTH): clip.h's format at the voice's own rate,
+ *                  as speech_synth() makes them, so a line crosses the socket once and as
+ *                  small as it is. A worker that fails midway can only exit: the proxy sees
+ *                  EOF.
  * The worker's command line carries the version too (SPEECH_WIRE_ARG), so a worker of
  * another version stops after its hello rather than reading requests it would misread.
  */
@@ -28,9 +27,9 @@
 
 #include <stdint.h>
 
-#define SPEECH_WIRE_VERSION 2
+#define SPEECH_WIRE_VERSION 3
 #define SPEECH_WIRE_MAGIC "coachspw" /* 8 bytes, no NUL on the wire */
-#define SPEECH_WIRE_ARG "--wire="    /* argv[1] of a worker: "--wire=2" */
+#define SPEECH_WIRE_ARG "--wire="    /* argv[1] of a worker: "--wire=3" */
 #define SPEECH_WIRE_WHY_MAX 512      /* longest why on the wire, NUL included */
 
 /* The worker's first words, in every version. */
@@ -40,7 +39,7 @@ typedef struct speech_wire_hello {
   uint32_t reserved; /* 0 */
 } speech_wire_hello;
 
-enum { SPEECH_WIRE_VOICE = 1, SPEECH_WIRE_SYNTH = 2, SPEECH_WIRE_LENGTH = 3 };
+enum { SPEECH_WIRE_VOICE = 1, SPEECH_WIRE_SYNTH = 2 };
 
 typedef struct speech_wire_request {
   uint32_t kind;
@@ -50,7 +49,9 @@ typedef struct speech_wire_request {
 typedef struct speech_wire_reply {
   int32_t rc;
   uint32_t why_len;
-  int64_t frames;
+  int64_t length; /* samples that follow */
+  int32_t rate;   /* their rate; 0 when none follow */
+  uint32_t reserved; /* 0 */
 } speech_wire_reply;
 
 #endif

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock_ms.h"
 #include "paths.h"
 #include "speech.h"
 #include "speech_wire.h"
@@ -42,7 +43,6 @@ extern char **environ;
 enum {
   REQ_VOICE = SPEECH_WIRE_VOICE,
   REQ_SYNTH = SPEECH_WIRE_SYNTH,
-  REQ_LENGTH = SPEECH_WIRE_LENGTH,
 };
 
 struct speech_worker {
@@ -51,7 +51,6 @@ struct speech_worker {
   int prog_fd;          /* the worker program, opened once: what every worker runs */
   char *program;        /* its path, for messages */
   const char *name;     /* its file name (in program): the worker's argv[0] */
-  int mix_rate;
   char *voices_dir;     /* owned copy; NULL when there is none */
   voice_settings voice; /* what the last successful set_voice asked for */
   bool has_voice;
@@ -87,24 +86,12 @@ static void news(const speech_worker *w, bool trouble, const char *fmt, ...)
   w->log(w->log_ctx, trouble, line);
 }
 
-static int64_t now_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t max_frames(int mix_rate)
-{
-  return (int64_t)mix_rate * SPEECH_WORKER_MAX_SECONDS;
-}
-
 /* ---- parent side: bounded I/O ------------------------------------------------------- */
 
 static exchange wait_fd(const speech_worker *w, int fd, short events, int64_t deadline)
 {
   for(;;) {
-    int64_t left = deadline - now_ms();
+    int64_t left = deadline - clock_ms_now();
     if(left <= 0)
       return XCH_TIMEOUT;
     /* With a wait hook, wake up every tick to run it (the player keeps mixing). */
@@ -172,31 +159,34 @@ static exchange recv_all(const speech_worker *w, int fd, void *buf, size_t n,
   return XCH_OK;
 }
 
-/* Reads one reply. frames NULL: the reply must carry no audio (a voice, speech's opening);
- * samples NULL: a length only. On XCH_OK, *rc is the worker's answer, why holds its reason
- * (may be empty), and on success of a synthesis *frames holds the length and *samples the
- * clip (owned by the caller). */
+/* Reads one reply. samples NULL: the reply must carry no audio (a voice, speech's opening);
+ * else that of a synthesis, whose success carries a clip. On XCH_OK, *rc is the worker's
+ * answer, why holds its reason (may be empty), and on success of a synthesis *samples holds
+ * the clip (owned by the caller), *length and *rate its length and rate. */
 static exchange read_reply(const speech_worker *w, int64_t deadline, coach_rc *rc, char *why,
-                           size_t why_len, int16_t **samples, int64_t *frames)
+                           size_t why_len, int16_t **samples, int64_t *length, int *rate)
 {
   speech_wire_reply h;
   char msg[WHY_MAX];
   exchange x = recv_all(w, w->fd, &h, sizeof(h), deadline);
   if(x)
     return x;
-  if(h.rc < COACH_OK || h.rc > COACH_E_STATE || h.why_len >= WHY_MAX || h.frames < 0 ||
-     h.frames > max_frames(w->mix_rate) || (h.frames && (h.rc != COACH_OK || !frames)))
+  bool clip = samples && h.rc == COACH_OK;
+  if(h.rc < COACH_OK || h.rc > COACH_E_STATE || h.why_len >= WHY_MAX ||
+     (clip ? h.rate < SPEECH_WORKER_RATE_MIN || h.rate > SPEECH_WORKER_RATE_MAX ||
+                 h.length < 0 || h.length > (int64_t)h.rate * SPEECH_WORKER_MAX_SECONDS
+           : h.rate != 0 || h.length != 0))
     return XCH_BAD;
   x = recv_all(w, w->fd, msg, h.why_len, deadline);
   if(x)
     return x;
   msg[h.why_len] = '\0';
   int16_t *buf = NULL;
-  if(samples && h.rc == COACH_OK) {
-    buf = malloc((size_t)(h.frames > 0 ? h.frames : 1) * sizeof(*buf));
+  if(clip) {
+    buf = malloc((size_t)(h.length > 0 ? h.length : 1) * sizeof(*buf));
     if(!buf)
       return XCH_NOMEM;
-    x = recv_all(w, w->fd, buf, (size_t)h.frames * sizeof(*buf), deadline);
+    x = recv_all(w, w->fd, buf, (size_t)h.length * sizeof(*buf), deadline);
     if(x) {
       free(buf);
       return x;
@@ -204,10 +194,10 @@ static exchange read_reply(const speech_worker *w, int64_t deadline, coach_rc *r
   }
   *rc = (coach_rc)h.rc;
   coach_why(why, why_len, "%s", msg);
-  if(frames && h.rc == COACH_OK) {
-    if(samples)
-      *samples = buf;
-    *frames = h.frames;
+  if(clip) {
+    *samples = buf;
+    *length = h.length;
+    *rate = h.rate;
   }
   return XCH_OK;
 }
@@ -231,36 +221,15 @@ static void describe_end(int status, char *how, size_t how_len)
     coach_why(how, how_len, "exited with status %d", WEXITSTATUS(status));
 }
 
-/* VmHWM of a live process, in kB; -1 when it cannot be read. */
-static long vm_hwm_kb(pid_t pid)
-{
-  char path[64], line[128];
-  long kb = -1;
-  snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-  FILE *f = fopen(path, "re");
-  if(!f)
-    return -1;
-  while(fgets(line, sizeof(line), f))
-    if(sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-      break;
-  fclose(f);
-  return kb;
-}
-
 /* Ends the running worker: SIGKILL unless graceful (then closing its socket asks it to exit,
  * and it gets CLOSE_WAIT_MS to do so), and always reaped. Describes how it ended ("was killed
  * by signal 6 (Aborted)") and gives the signal that ended it, or 0. */
 static int end_worker(speech_worker *w, bool graceful, char *how, size_t how_len)
 {
   int status = 0;
-  pid_t got = 0, pid = w->pid;
-  long peak_kb;
+  pid_t got = 0;
   if(w->pid < 0)
     return 0;
-  /* Its peak, logged for the benchmarks (tests/bench/run), read while it is still there to
-   * ask: at a graceful end it has done all its work. (Not wait4's ru_maxrss: after
-   * posix_spawn's vfork that counts coachd's own peak.) */
-  peak_kb = graceful ? vm_hwm_kb(pid) : -1;
   if(!graceful)
     kill(w->pid, SIGKILL);
   close(w->fd);
@@ -280,11 +249,8 @@ static int end_worker(speech_worker *w, bool graceful, char *how, size_t how_len
     got = waitpid(w->pid, &status, 0);
   if(got < 0)
     coach_why(how, how_len, "was lost (%s)", strerror(errno));
-  else {
+  else
     describe_end(status, how, how_len);
-    if(peak_kb >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-      news(w, false, "speech worker %d ended (peak resident set %ld kB)", (int)pid, peak_kb);
-  }
   w->pid = -1;
   return got > 0 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
@@ -328,13 +294,12 @@ static coach_rc start_worker(speech_worker *w, bool *died, char *why, size_t why
     mine = sv[1];
     theirs = sv[0];
   }
-  char exe[40], wire_arg[24], fd_arg[16], rate_arg[16];
+  char exe[40], wire_arg[24], fd_arg[16];
   snprintf(exe, sizeof(exe), "/proc/self/fd/%d", w->prog_fd);
   snprintf(wire_arg, sizeof(wire_arg), "%s%d", SPEECH_WIRE_ARG, SPEECH_WIRE_VERSION);
   snprintf(fd_arg, sizeof(fd_arg), "%d", CHILD_FD);
-  snprintf(rate_arg, sizeof(rate_arg), "%d", w->mix_rate);
   /* argv[0] is the program's name, so ps shows "coach-speech", not the descriptor's path. */
-  char *argv[] = {(char *)w->name, wire_arg, fd_arg, rate_arg, w->voices_dir, NULL};
+  char *argv[] = {(char *)w->name, wire_arg, fd_arg, w->voices_dir, NULL};
 
   /* posix_spawn (vfork + exec in glibc): nothing runs between fork and exec that a
    * multi-threaded parent could trip over. The worker starts with no signal blocked (coachd
@@ -372,18 +337,18 @@ static coach_rc start_worker(speech_worker *w, bool *died, char *why, size_t why
   /* Its first words: its wire format, then how speech_open() went. */
   coach_rc rc = COACH_E_SPEECH;
   char msg[WHY_MAX] = "";
-  int64_t deadline = now_ms() + w->timeout_ms;
+  int64_t deadline = clock_ms_now() + w->timeout_ms;
   bool hello = false;
   exchange x = read_hello(w, deadline, &rc, msg, sizeof(msg));
   if(!x && !rc) {
     hello = true;
-    x = read_reply(w, deadline, &rc, msg, sizeof(msg), NULL, NULL);
+    x = read_reply(w, deadline, &rc, msg, sizeof(msg), NULL, NULL, NULL);
   }
   if(!x && !rc && w->has_voice) {
     coach_rc voice_rc = COACH_E_SPEECH;
     x = send_request(w, REQ_VOICE, &w->voice, sizeof(w->voice), deadline);
     if(!x)
-      x = read_reply(w, deadline, &voice_rc, msg, sizeof(msg), NULL, NULL);
+      x = read_reply(w, deadline, &voice_rc, msg, sizeof(msg), NULL, NULL, NULL);
     if(!x && voice_rc) {
       /* It worked before (a voice file since removed?): speak with the defaults rather than
        * not at all; the next set_voice chooses again. */
@@ -436,7 +401,7 @@ static void excerpt(const char *text, uint32_t len, char *buf, size_t buf_len)
 /* One request with the retry policy of the header: a worker that dies is replaced and the
  * request sent once more; a second death, a timeout or a malformed reply refuses it. */
 static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint32_t len,
-                     int16_t **samples, int64_t *frames, char *why, size_t why_len)
+                     int16_t **samples, int64_t *length, int *rate, char *why, size_t why_len)
 {
   char what[80];
   bool text = kind != REQ_VOICE;
@@ -474,10 +439,10 @@ static coach_rc call(speech_worker *w, uint32_t kind, const void *payload, uint3
       news(w, false, "speech worker %d started", (int)w->pid);
     }
     coach_rc rc = COACH_E_SPEECH;
-    int64_t deadline = now_ms() + w->timeout_ms;
+    int64_t deadline = clock_ms_now() + w->timeout_ms;
     exchange x = send_request(w, kind, payload, len, deadline);
     if(!x)
-      x = read_reply(w, deadline, &rc, why, why_len, samples, frames);
+      x = read_reply(w, deadline, &rc, why, why_len, samples, length, rate);
     if(!x)
       return rc;
 
@@ -558,11 +523,11 @@ static coach_rc open_program(speech_worker *w, char *why, size_t why_len)
   return COACH_OK;
 }
 
-coach_rc speech_worker_open(const char *program, const char *voices_dir, int mix_rate,
-                            speech_worker **out, char *why, size_t why_len)
+coach_rc speech_worker_open(const char *program, const char *voices_dir, speech_worker **out,
+                            char *why, size_t why_len)
 {
-  if(!out || mix_rate < 8000 || mix_rate > 384000) {
-    coach_why(why, why_len, "invalid mix rate %d (8000..384000 Hz)", mix_rate);
+  if(!out) {
+    coach_why(why, why_len, "no place for the speech worker");
     return COACH_E_INVALID;
   }
   char found[PATHS_MAX];
@@ -582,7 +547,6 @@ coach_rc speech_worker_open(const char *program, const char *voices_dir, int mix
   w->pid = -1;
   w->fd = -1;
   w->prog_fd = -1;
-  w->mix_rate = mix_rate;
   w->timeout_ms = SPEECH_WORKER_TIMEOUT_MS;
   w->program = strdup(program);
   if(!w->program || (voices_dir && !(w->voices_dir = strdup(voices_dir)))) {
@@ -642,9 +606,10 @@ coach_rc speech_worker_set_voice(speech_worker *w, const voice_settings *v, char
     want.rate = v->rate;
     want.pitch = v->pitch;
     want.volume = v->volume;
+    want.engine = v->engine;
   }
   char msg[WHY_MAX] = "";
-  coach_rc rc = call(w, REQ_VOICE, &want, sizeof(want), NULL, NULL, msg, sizeof(msg));
+  coach_rc rc = call(w, REQ_VOICE, &want, sizeof(want), NULL, NULL, NULL, msg, sizeof(msg));
   if(rc == COACH_OK) {
     w->voice = want;
     w->has_voice = true;
@@ -655,9 +620,9 @@ coach_rc speech_worker_set_voice(speech_worker *w, const voice_settings *v, char
 }
 
 coach_rc speech_worker_synth(speech_worker *w, const char *text, int16_t **samples,
-                             int64_t *frames)
+                             int64_t *length, int *rate)
 {
-  if(!w || !text || !frames)
+  if(!w || !text || !samples || !length || !rate)
     return COACH_E_INVALID;
   w->err[0] = '\0';
   size_t len = strnlen(text, SPEECH_TEXT_MAX + 1);
@@ -665,8 +630,8 @@ coach_rc speech_worker_synth(speech_worker *w, const char *text, int16_t **sampl
     snprintf(w->err, sizeof(w->err), "text longer than %d bytes", SPEECH_TEXT_MAX);
     return COACH_E_LIMIT;
   }
-  coach_rc rc = call(w, samples ? REQ_SYNTH : REQ_LENGTH, text, (uint32_t)len, samples, frames,
-                     w->err, sizeof(w->err));
+  coach_rc rc = call(w, REQ_SYNTH, text, (uint32_t)len, samples, length, rate, w->err,
+                     sizeof(w->err));
   if(rc && !w->err[0])
     snprintf(w->err, sizeof(w->err), "%s", coach_rc_str(rc));
   return rc;

@@ -1,14 +1,14 @@
 /* coach-speech — coachd's speech worker: eSpeak NG in a process of its own, so that a text
  * that crashes it (speech.h's known hazard) costs only this process.
  *
- *   coach-speech --wire=VERSION FD RATE [VOICES_DIR]
+ *   coach-speech --wire=VERSION FD [VOICES_DIR]
  *
  * coachd's proxy (src/engine/speech_worker.h) starts it with its end of a socketpair as FD,
  * and speaks speech_wire.h's format on it. Single-threaded; serves one request at a time and
  * exits when the socket closes. Not for people to run: it says so and exits 2.
  *
- * It is linked with only what speech needs (speech.c, eSpeak NG, soxr, libc): it lives while
- * lines are spoken, next to a playing coachd, so its resident size counts (README, Memory).
+ * It is linked with only what speech needs (speech.c, eSpeak NG, libc): it lives beside a
+ * playing coachd, so its resident size counts (README, Memory).
  */
 #include <errno.h>
 #include <limits.h>
@@ -58,41 +58,26 @@ static bool put_all(int fd, const void *buf, size_t n)
   return true;
 }
 
-/* A reply's header and why. frames: the clip's length (0 but for a synthesis); its samples,
- * when a clip was asked for, follow from send_clip(). */
-static bool put_reply(int fd, coach_rc rc, const char *why, int64_t frames)
+/* A reply's header and why, then the clip's samples when there is one. */
+static bool put_reply(int fd, coach_rc rc, const char *why, const int16_t *samples,
+                      int64_t length, int rate)
 {
   size_t why_len = why ? strnlen(why, SPEECH_WIRE_WHY_MAX - 1) : 0;
-  speech_wire_reply h = {.rc = (int32_t)rc, .why_len = (uint32_t)why_len, .frames = frames};
-  return put_all(fd, &h, sizeof(h)) && put_all(fd, why, why_len);
-}
-
-/* A clip on its way to the proxy: the reply's header once its length is known, then its
- * samples as speech makes them, so the worker never holds a line whole. */
-typedef struct reply_sink {
-  int fd;
-  bool started; /* the header is sent: no other reply can follow */
-} reply_sink;
-
-static bool send_clip(void *ctx, const int16_t *samples, int64_t n)
-{
-  reply_sink *r = ctx;
-  if(!samples) {
-    r->started = true;
-    return put_reply(r->fd, COACH_OK, NULL, n);
-  }
-  return put_all(r->fd, samples, (size_t)n * sizeof(*samples));
+  speech_wire_reply h = {.rc = (int32_t)rc, .why_len = (uint32_t)why_len,
+                         .length = samples ? length : 0, .rate = samples ? rate : 0};
+  return put_all(fd, &h, sizeof(h)) && put_all(fd, why, why_len) &&
+         (!samples || put_all(fd, samples, (size_t)length * sizeof(*samples)));
 }
 
 /* Opens speech, says how that went, then answers requests until fd reaches EOF. Returns the
  * exit status (0 after a clean EOF). */
-static int serve(int fd, const char *voices_dir, int mix_rate)
+static int serve(int fd, const char *voices_dir)
 {
   speech *sp = NULL;
   char why[SPEECH_WIRE_WHY_MAX] = "";
-  coach_rc rc = speech_open(voices_dir && voices_dir[0] ? voices_dir : NULL, mix_rate, &sp, why,
+  coach_rc rc = speech_open(voices_dir && voices_dir[0] ? voices_dir : NULL, &sp, why,
                             sizeof(why));
-  if(!put_reply(fd, rc, why, 0) || rc) {
+  if(!put_reply(fd, rc, why, NULL, 0, 0) || rc) {
     speech_close(sp);
     return 1;
   }
@@ -114,25 +99,20 @@ static int serve(int fd, const char *voices_dir, int mix_rate)
       }
       why[0] = '\0';
       rc = speech_set_voice(sp, &v, why, sizeof(why));
-      sent = put_reply(fd, rc, why, 0);
+      sent = put_reply(fd, rc, why, NULL, 0, 0);
     }
-    else if((h.kind == SPEECH_WIRE_SYNTH || h.kind == SPEECH_WIRE_LENGTH) &&
-            h.len <= SPEECH_TEXT_MAX) {
+    else if(h.kind == SPEECH_WIRE_SYNTH && h.len <= SPEECH_TEXT_MAX) {
       if(get_all(fd, text, h.len)) {
         status = 1;
         break;
       }
       text[h.len] = '\0';
+      int16_t *pcm = NULL;
       int64_t n = 0;
-      reply_sink clip = {.fd = fd};
-      if(h.kind == SPEECH_WIRE_SYNTH)
-        rc = speech_synth_to(sp, text, send_clip, &clip, &n);
-      else
-        rc = speech_synth(sp, text, NULL, &n);
-      if(clip.started) /* cut short, a clip cannot be taken back: the proxy sees EOF */
-        sent = rc == COACH_OK;
-      else
-        sent = put_reply(fd, rc, rc ? speech_last_error(sp) : NULL, rc ? 0 : n);
+      int rate = 0;
+      rc = speech_synth(sp, text, &pcm, &n, &rate);
+      sent = put_reply(fd, rc, rc ? speech_last_error(sp) : NULL, pcm, n, rate);
+      free(pcm);
     }
     else {
       fprintf(stderr, "coach-speech: malformed request (kind %u, %u bytes)\n", h.kind, h.len);
@@ -159,16 +139,15 @@ static long number(const char *s, long min, long max)
 int main(int argc, char **argv)
 {
   size_t wire_len = strlen(SPEECH_WIRE_ARG);
-  long version = -1, fd = -1, rate = -1;
-  if(argc == 4 || argc == 5) {
+  long version = -1, fd = -1;
+  if(argc == 3 || argc == 4) {
     if(!strncmp(argv[1], SPEECH_WIRE_ARG, wire_len))
       version = number(argv[1] + wire_len, 0, INT32_MAX);
     fd = number(argv[2], 3, INT_MAX);
-    rate = number(argv[3], 8000, 384000);
   }
-  if(version < 0 || fd < 0 || rate < 0) {
+  if(version < 0 || fd < 0) {
     fprintf(stderr, "coach-speech is coachd's speech worker: coachd starts it, as\n"
-                    "  coach-speech %sVERSION FD RATE [VOICES_DIR]\n", SPEECH_WIRE_ARG);
+                    "  coach-speech %sVERSION FD [VOICES_DIR]\n", SPEECH_WIRE_ARG);
     return 2;
   }
   /* Nothing of the parent's but stdio and the socket (descriptors it left without
@@ -201,5 +180,5 @@ int main(int argc, char **argv)
   prctl(PR_SET_NAME, "coach-speech"); /* started through /proc/self/fd/N, it would show as "N" */
   signal(SIGINT, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
-  return serve((int)fd, argc > 4 ? argv[4] : NULL, (int)rate);
+  return serve((int)fd, argc > 3 ? argv[3] : NULL);
 }

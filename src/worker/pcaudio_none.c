@@ -3,7 +3,7 @@
  *
  * eSpeak NG plays through pcaudio only in its playback modes; coach-speech initialises it
  * with AUDIO_OUTPUT_SYNCHRONOUS and takes the samples itself. Debian's eSpeak NG 1.51 still
- * creates a device at initialisation, whatever the mode (PLATFORM.md): the real libpcaudio
+ * creates a device at initialisation, whatever the mode (seen on Debian 12): the real libpcaudio
  * then connects to the user's sound server and opens and closes a test stream there, at
  * every worker start, and maps libpulse, libasound, libsndfile with its codecs, X11, systemd
  * and more (~3.3 MB resident) into every worker. Here creating a device fails, as pcaudio

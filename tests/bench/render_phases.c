@@ -4,7 +4,7 @@
  *   render_phases ROUTINE_INI LENGTH OUT.wav
  *
  * Prints one line per phase: "phase NAME ms X rss_kb Y", then the session's length, the
- * memory held by the spoken clips (float32 at the mix rate) and the peak RSS. "mix" runs the
+ * memory held by the spoken clips (16-bit at their own rate) and the peak RSS. "mix" runs the
  * mixer over the whole session into a scratch block without writing anything; "write" is a
  * full render_to_file (mixing again, plus libsndfile and the file system), so write - mix is
  * the cost of the file.
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
   }
   phase("load");
   const char *dir = paths_voices(voices, sizeof(voices)) == COACH_OK ? voices : NULL;
-  if(speech_open(dir, SCORE_RATE, &sp, why, sizeof(why))) {
+  if(speech_open(dir, &sp, why, sizeof(why))) {
     fprintf(stderr, "render_phases: speech: %s\n", why);
     return 1;
   }
@@ -101,14 +101,16 @@ int main(int argc, char **argv)
   }
   phase("write");
 
-  int64_t clip_frames = 0;
-  for(int i = 0; i < sc->clips.count; i++)
+  int64_t clip_frames = 0, clip_bytes = 0;
+  for(int i = 0; i < sc->clips.count; i++) {
     clip_frames += sc->clips.items[i].frames;
+    clip_bytes += sc->clips.items[i].length * (int64_t)sizeof(int16_t);
+  }
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   printf("audio_s %.3f\nclips %d clip_s %.1f clip_kb %lld\nmaxrss_kb %ld\n",
          (double)t->frames / t->rate, sc->clips.count, (double)clip_frames / t->rate,
-         (long long)(clip_frames * (int64_t)sizeof(float) / 1024), ru.ru_maxrss);
+         (long long)(clip_bytes / 1024), ru.ru_maxrss);
   score_free(sc);
   speech_close(sp);
   routine_free(r);

@@ -83,19 +83,19 @@ fails_with "check an empty file: no [routine] section" 1 "empty.ini: no \[routin
   coach check "$T/empty.ini"
 
 fails_with "check a missing file: cannot open, No such file" 1 \
-  "nosuch.ini: cannot open the file: No such file or directory" coach check "$T/nosuch.ini"
+  "nosuch.ini: cannot open: No such file or directory" coach check "$T/nosuch.ini"
 
 mkdir "$T/folder.ini"
-fails_with "check a directory: is a directory" 1 "folder.ini: cannot read the file: Is a directory" \
+fails_with "check a directory: is a directory" 1 "folder.ini: is a directory; give the path of a routine .ini file" \
   coach check "$T/folder.ini"
 
 ln -s /dev/zero "$T/zero.ini"
 fails_with "check a symlink to /dev/zero: not a regular file, no endless read" 1 \
-  "zero.ini: cannot read the file: not a regular file" coach check "$T/zero.ini"
+  "zero.ini: is not a regular file" coach check "$T/zero.ini"
 
 ln -s loop.ini "$T/loop.ini"
 fails_with "check a symlink loop: too many levels of symbolic links" 1 \
-  "loop.ini: cannot open the file: Too many levels of symbolic links" coach check "$T/loop.ini"
+  "loop.ini: cannot open: Too many levels of symbolic links" coach check "$T/loop.ini"
 
 # A FIFO nobody writes to: opening it for reading must not wait for a writer.
 mkfifo "$T/fifo.ini"
@@ -103,7 +103,7 @@ fails_with "check a FIFO: not a regular file, no hang" 1 "fifo.ini: .*not a regu
   coach check "$T/fifo.ini"
 
 fails_with "check a path through a regular file: Not a directory" 1 \
-  "kneel.ini/x.ini: cannot open the file: Not a directory" coach check "$R/kneel.ini/x.ini"
+  "kneel.ini/x.ini: cannot open: Not a directory" coach check "$R/kneel.ini/x.ini"
 
 fails_with "check good and bad files together: 2 of 3 have problems, the good one is ok" 1 \
   "2 of 3 files have problems" coach check "$R/kneel.ini" "$H/routines/nul_byte.ini" "$T/empty.ini"

@@ -1,8 +1,8 @@
 # Text that crashes eSpeak NG 1.51 ("s'" 220 times aborts Debian's build with "buffer overflow
-# detected", seen on Debian 12) cannot
-# take coachd down: from `coach say`, from a raw socket, from a user's routine, and in the
-# middle of a session, it is refused with ACK 11 (speech), the daemon logs it and keeps
-# serving, and what comes next is heard. Speech runs in a worker process, coach-speech
+# detected", seen on Debian 12) cannot take coachd down: from `coach say`, from a raw socket
+# and in the middle of a session it is refused with ACK 11 (speech); in a user's routine the
+# session plays with a marker tone in the line's place; the daemon logs it and keeps serving,
+# and what comes next is heard. Speech runs in a worker process, coach-speech
 # (speech_worker.h): no zombie is left behind, a worker killed from outside is replaced, and
 # stopping coachd leaves no worker running.
 . "$COACH_SOURCE_DIR/tests/daemon/lib.sh"
@@ -71,15 +71,23 @@ check "raw say gets ACK [11] {say}" has "$reply" '^ACK \[11\] {say} .*crashed'
 check "and the same connection is still served" has "$(printf '%s\n' "$reply" | tail -n 1)" '^OK$'
 check "the daemon answers after it" coach ping
 
-# A user's routine with the crash text: start is refused, nothing keeps playing.
+# A user's routine with the crash text: the session plays, the line is tried again and then
+# a marker tone takes its place; the log names the line and why, and status keeps the reason.
 check "the user routine is loaded" sh -c "'$COACH_BIN' list | grep -q 'routine: crashes'"
+t=$(record_ms)
 out=$(coach start crashes 2>&1)
 code=$?
-check "start of the routine fails (exit $code)" test "$code" -eq 1
-check "it names the line and the crash ($out)" has "$out" "could not speak \"s's's'.*crashed"
-check "the daemon answers after it" coach ping
-check "nothing plays" wait_for state stopped
+check "start of the routine answers OK ($code: $out)" test "$code" -eq 0
+check "it plays" test "$(status_of state)" = playing
+check "the log names the line and the crash" \
+  grep -q "could not speak \"s's's'.*crashed.*marker tone" "$T/coachd.log"
 check "status keeps the reason" sh -c "'$COACH_BIN' status | grep -q '^error: .*crashed'"
+check "and counts the line ($(status_of speech_errors))" test "$(status_of speech_errors)" = 1
+check "the daemon answers after it" coach ping
+record_wait_ms $((t + 3000))
+check "and it is heard" soundstat "$rec" loud-between "$t" $((t + 3000))
+coach stop >/dev/null
+check "it stops" wait_for state stopped
 
 # Another routine then plays: the opening chime at once, its speech later.
 t=$(record_ms)

@@ -206,9 +206,9 @@ rerr() { # NAME PATTERN: the reload reply has an error line matching PATTERN
 }
 rerr "reload a 10,000-step routine: more than 256 steps, file:line" "^error: $USER_DIR/ten_thousand.ini:517: more than 256 steps"
 rerr "reload a 10 MB routine: more than 256 KiB" "^error: $USER_DIR/ten_mb.ini: .*more than 256 KiB"
-rerr "reload a symlink to /dev/zero: not a regular file" "^error: $USER_DIR/zero.ini: cannot read the file: not a regular file"
-rerr "reload a symlink loop: too many levels of symbolic links" "^error: $USER_DIR/loop.ini: cannot open the file: Too many levels"
-rerr "reload a folder named .ini: is a directory" "^error: $USER_DIR/folder.ini: cannot read the file: Is a directory"
+rerr "reload a symlink to /dev/zero: not a regular file" "^error: $USER_DIR/zero.ini: is not a regular file"
+rerr "reload a symlink loop: too many levels of symbolic links" "^error: $USER_DIR/loop.ini: cannot open: Too many levels"
+rerr "reload a folder named .ini: is a directory" "^error: $USER_DIR/folder.ini: is a directory; give the path of a routine .ini file"
 rerr "reload a file named \"Bad Name.ini\": not a valid routine name" "^error: $USER_DIR/Bad Name.ini: \"Bad Name\" is not a valid routine name"
 check "reload: the log names the broken files too" grep -q "ten_thousand.ini:517: more than 256 steps" "$T/coachd.log"
 one "a broken routine is not listed or startable: ACK [4]" 'start duration_negative\n' '^ACK \[4\] \{start\} no routine named "duration_negative"'

@@ -56,7 +56,7 @@ warnings=$(grep -c '^W: ' "$T/lintian.txt")
 check "lintian: no warnings ($warnings)" test "$warnings" -eq 0
 grep '^[EW]: ' "$T/lintian.txt" | sed 's/^/  lintian: /'
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libc6 libportaudio2 libespeak-ng1 libsndfile1 libsoxr0 espeak-ng-data; do
+for lib in libc6 libportaudio2 libespeak-ng1 libsndfile1 libebur128-1 libpulse0 libpocketsphinx3 espeak-ng-data; do
   check "Depends names $lib" sh -c "printf '%s\n' \"\$1\" | grep -q '\\b$lib\\b'" _ "$depends"
 done
 contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|')

@@ -16,8 +16,8 @@ lines() { printf '%s\n' "$1" | grep -c .; }
 # static eSpeak NG was not found: CMakeLists.txt), and none of coachd's audio stack or
 # libsndfile (loaded only for a recorded clip) however deep.
 needed=$(readelf -d "$COACH_SPEECH_WORKER_BIN" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
-check "coach-speech needs only libc, libm, soxr and eSpeak NG's own (and the sanitizers'): $needed" \
-  sh -c "printf '%s\n' $needed | grep -Ev '^(libc|libm|libsoxr|libsonic|libespeak-ng|libdl|libasan|libubsan)\.so' | grep -q . && exit 1; exit 0"
+check "coach-speech needs only libc, libm, libebur128 and eSpeak NG's own (and the sanitizers'): $needed" \
+  sh -c "printf '%s\n' $needed | grep -Ev '^(libc|libm|libebur128|libsonic|libespeak-ng|libdl|libasan|libubsan)\.so' | grep -q . && exit 1; exit 0"
 unwanted='libportaudio|libjack'
 case " $needed " in
   *" libubsan."*) ;;                       # UBSan's runtime brings libstdc++ itself

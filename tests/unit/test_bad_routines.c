@@ -235,7 +235,7 @@ static void unreadable(const char *tmp)
   expect_refused(path, COACH_E_IO, 0, "No such file or directory");
   snprintf(path, sizeof(path), "%s/a-folder.ini", tmp);
   CHECK(mkdir(path, 0700) == 0 || errno == EEXIST);
-  expect_refused(path, COACH_E_IO, 0, "Is a directory");
+  expect_refused(path, COACH_E_IO, 0, "is a directory; give the path of a routine .ini file");
   rmdir(path);
 }
 

@@ -82,7 +82,8 @@ static bool is_default(const coach_config *c)
   return !strcmp(c->output, "auto") && c->volume == 80 && c->give_up_ms == 600000 &&
          c->pulse_device[0] == '\0' && c->portaudio_device[0] == '\0' && c->period_ms == 5 &&
          !strcmp(c->voice.name, "en-us") &&
-         c->voice.rate == 140 && c->voice.pitch == 40 && c->voice.volume == 100 &&
+         c->voice.rate == 160 && c->voice.pitch == 40 && c->voice.volume == 100 &&
+         c->voice.engine == VOICE_ENGINE_ESPEAK &&
          c->user_dir[0] == '\0' && c->n_dirs == 0 && c->socket[0] == '\0' &&
          c->log_level == CONFIG_LOG_INFO && c->max_clients == 64 &&
          c->remind.every_ms == 3600000 && c->remind.from_min == 9 * 60 &&
@@ -274,6 +275,8 @@ static void test_bad_text(void)
   BAD("huge", "[voice]\nrate = 99999999999999999999\n", 2, "out of range");
   BAD("voice", "[voice]\nname = ../../etc/x\n", 2, "is not a voice name");
   BAD("option", "[voice]\nname = -odd\n", 2, "\"-odd\" is not a voice name");
+  BAD("engine", "[voice]\nengine = festival\n", 2,
+      "[voice] engine = \"festival\" is not a speech engine (write espeak or flite)");
   BAD("clients", "[daemon]\nmax_clients = 0\n", 2, "(use 1 to 64)");
   BAD("tilde", "[routines]\nuser_dir = ~bob/r\n", 2,
                   "only \"~/\" is understood");
@@ -327,6 +330,10 @@ static void test_good_text(void)
   /* The voice rule of routine files (voice_name.h): eSpeak NG's own file names pass. */
   expect_good_text("espeak file", "[voice]\nname = gmw/en-US\n", &cfg);
   CHECK(!strcmp(cfg.voice.name, "gmw/en-US"));
+  expect_good_text("engine", "[voice]\nengine = flite\n", &cfg);
+  CHECK(cfg.voice.engine == VOICE_ENGINE_FLITE);
+  expect_good_text("engine_default", "[voice]\nengine =\n", &cfg);
+  CHECK(cfg.voice.engine == VOICE_ENGINE_ESPEAK);
   expect_good_text("period", "[portaudio]\nperiod_ms = 2\n", &cfg);
   CHECK(cfg.period_ms == 2);
   expect_good_text("period_max", "[portaudio]\nperiod_ms = 50\n", &cfg);

@@ -1,4 +1,5 @@
-/* Mixer: any block size gives the same samples; tones dip under speech; nothing clips. */
+/* Mixer: any block size gives the same samples, with speech at the mix rate and at a voice's
+ * own (resampled as it is mixed); tones dip under speech; nothing clips. */
 #include <math.h>
 
 #include "check.h"
@@ -6,18 +7,79 @@
 
 #define RATE 48000
 
+static int voice_rate = RATE; /* the rate tone_speak makes its clips at */
+
 static coach_rc tone_speak(void *ctx, const char *text, int *clip_id, int64_t *frames)
 {
   /* A 1 s, 0.5-peak 1 kHz "voice": the mixer cannot tell it from speech. */
   clip_set *set = ctx;
   (void)text;
-  float *x = malloc(RATE * sizeof(float));
-  for(int i = 0; i < RATE; i++)
-    x[i] = 0.5f * sinf(6.2831853f * 1000.0f * i / RATE) * sinf(3.14159265f * i / RATE);
-  *frames = RATE;
-  int16_t *pcm = clip_from_float(x, RATE);
+  int n = voice_rate;
+  float *x = malloc((size_t)n * sizeof(float));
+  for(int i = 0; i < n; i++)
+    x[i] = 0.5f * sinf(6.2831853f * 1000.0f * i / n) * sinf(3.14159265f * i / n);
+  int16_t *pcm = clip_from_float(x, n);
   free(x);
-  return clip_set_add(set, pcm, RATE, clip_id);
+  coach_rc rc = clip_set_add(set, pcm, n, voice_rate, clip_id);
+  if(!rc)
+    *frames = set->items[*clip_id].frames;
+  return rc;
+}
+
+/* Largest difference between rendering t whole and in blocks of many sizes. */
+static float block_difference(const timeline *t, const clip_set *clips, float *peak)
+{
+  size_t n = (size_t)t->frames;
+  float *whole = malloc(n * sizeof(float)), *pieces = malloc(n * sizeof(float));
+  CHECK(mixer_render(t, clips, NULL, 0, 0, whole, n) == 0);
+  for(size_t pos = 0, step = 3; pos < n; pos += step, step = step * 13 % 4099 + 1)
+    mixer_render(t, clips, NULL, 0, (int64_t)pos, pieces + pos, pos + step > n ? n - pos : step);
+  float worst = 0;
+  *peak = 0;
+  for(size_t i = 0; i < n; i++) {
+    worst = fmaxf(worst, fabsf(whole[i] - pieces[i]));
+    *peak = fmaxf(*peak, fabsf(whole[i]));
+  }
+  free(whole);
+  free(pieces);
+  return worst;
+}
+
+/* The voice at eSpeak NG's 22050 Hz: the clip lasts as long at the mix rate, sounds at the
+ * same pitch, and any block size still gives the same samples. */
+static void check_resampled(const routine *r)
+{
+  clip_set clips = {.mix_rate = RATE};
+  timeline *t = NULL;
+  char why[256];
+  voice_rate = 22050;
+  CHECK(timeline_build(r, 0, RATE, tone_speak, &clips, &t, why, sizeof(why)) == COACH_OK);
+  voice_rate = RATE;
+  if(!t)
+    return;
+  CHECK(clips.count >= 1 && clips.n_resamplers == 1);
+  for(int i = 0; i < clips.count; i++)
+    CHECK(clips.items[i].rate == 22050 && clips.items[i].length == 22050 &&
+          clips.items[i].frames == RATE && clips.items[i].resampler == clips.resamplers[0]);
+  float peak;
+  float worst = block_difference(t, &clips, &peak);
+  CHECKF(worst < 1e-6f, "block size changes the resampled sound by %g", worst);
+  CHECK(peak < MIXER_CEILING && peak > 0.3f);
+  /* In the middle of the first spoken cue: a 1 kHz sine at the clip's level. */
+  const cue *c = NULL;
+  for(size_t i = 0; i < t->n_cues && !c; i++)
+    if(t->cues[i].kind == CUE_SPEECH)
+      c = &t->cues[i];
+  if(c) {
+    float mid[RATE / 10];
+    mixer_render(t, &clips, NULL, 0, c->start + RATE / 2 - RATE / 20, mid, RATE / 10);
+    int crossings = 0;
+    for(int i = 1; i < RATE / 10; i++)
+      crossings += mid[i - 1] < 0.0f && mid[i] >= 0.0f;
+    CHECKF(crossings >= 99 && crossings <= 101, "%d cycles in 100 ms", crossings);
+  }
+  timeline_free(t);
+  clip_set_free(&clips);
 }
 
 int main(void)
@@ -31,23 +93,15 @@ int main(void)
   CHECK(routine_load_buffer(ini, sizeof(ini) - 1, "m", "m.ini", &r, &d) == COACH_OK);
   if(!r)
     return check_done();
-  clip_set clips = {0};
+  clip_set clips = {.mix_rate = RATE};
   timeline *t = NULL;
   char why[256];
   CHECK(timeline_build(r, 0, RATE, tone_speak, &clips, &t, why, sizeof(why)) == COACH_OK);
   if(!t)
     return check_done();
 
-  size_t n = (size_t)t->frames;
-  float *whole = malloc(n * sizeof(float)), *pieces = malloc(n * sizeof(float));
-  CHECK(mixer_render(t, &clips, NULL, 0, 0, whole, n) == 0);
-  for(size_t pos = 0, step = 3; pos < n; pos += step, step = step * 13 % 4099 + 1)
-    mixer_render(t, &clips, NULL, 0, (int64_t)pos, pieces + pos, pos + step > n ? n - pos : step);
-  float worst = 0, peak = 0;
-  for(size_t i = 0; i < n; i++) {
-    worst = fmaxf(worst, fabsf(whole[i] - pieces[i]));
-    peak = fmaxf(peak, fabsf(whole[i]));
-  }
+  float peak;
+  float worst = block_difference(t, &clips, &peak);
   CHECKF(worst < 1e-6f, "block size changes the sound by %g", worst);
   CHECK(peak < MIXER_CEILING && peak > 0.3f);
 
@@ -83,10 +137,9 @@ int main(void)
   /* A quarter period of 1 kHz past the clip's middle: the sine's crest, not a zero. */
   CHECK(fabsf(with[100 + RATE / 2 + 12] - without[100 + RATE / 2 + 12]) > 0.1f);
 
-  free(whole);
-  free(pieces);
   timeline_free(t);
   clip_set_free(&clips);
+  check_resampled(r);
   routine_free(r);
   return check_done();
 }

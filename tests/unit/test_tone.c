@@ -87,6 +87,24 @@ static void test_chimes(void)
   }
 }
 
+/* The marker: 0.8 s, soft, silent at both ends and between its notes, no clicks, and two
+ * notes falling from E4 to C4. */
+static void test_marker(void)
+{
+  int64_t len = tone_marker_frames(RATE);
+  CHECK(len == RATE * 8 / 10);
+  float *x = calloc((size_t)len, sizeof(float));
+  tone_add(TONE_MARKER, len, RATE, 0, x, (size_t)len, 1.0f);
+  float p = peak(x, (size_t)len);
+  CHECKF(p > TONE_BREATH_PEAK && p < TONE_CHIME_PEAK, "marker peak %g", p);
+  CHECK(fabsf(x[0]) < 1e-6f && fabsf(x[len - 1]) < 1e-6f);
+  CHECK(peak(x + RATE * 33 / 100, RATE * 6 / 100) < 1e-6f); /* the rest between the notes */
+  CHECKF(max_step(x, (size_t)len) < 0.02f, "marker step %g", max_step(x, (size_t)len));
+  double f1 = freq_near(x, RATE / 10), f2 = freq_near(x, RATE / 2);
+  CHECKF(fabs(f1 - 329.6) < 5 && fabs(f2 - 261.6) < 5, "notes at %.1f and %.1f Hz", f1, f2);
+  free(x);
+}
+
 static void test_envelope(void)
 {
   int64_t len = 6 * RATE;
@@ -104,6 +122,7 @@ int main(void)
   test_breath(TONE_BREATH_IN, 330, 495);
   test_breath(TONE_BREATH_OUT, 440, 294);
   test_chimes();
+  test_marker();
   test_envelope();
   return check_done();
 }
