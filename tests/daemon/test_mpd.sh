@@ -45,7 +45,7 @@ mpc_fails "mpc play with nothing loaded names what to do" 'nothing to play: load
 mpc_has "mpc load steady" '^loading: steady$' load steady
 mpc_has "mpc playlist shows the loaded routine" '^Steady tones' playlist
 t=$(record_ms)
-mpc_has "mpc play: [playing]" '^\[playing\] #1/1' play
+mpc_has "mpc play: [playing], with the session's length at once" '^\[playing\] #1/1 +0:0[0-9]/0:4[0-9] ' play
 heard "mpc play: heard" "$t" $((t + 1500))
 check "coach status: playing steady" wait_for routine steady
 mpc_has "mpc: the routine's title and the step" '^Steady tones: coach - (opening|tones)$'
