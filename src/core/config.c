@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ini_line.h"
+#include "listen_addr.h"
 #include "text_file.h"
 #include "voice_name.h"
 
@@ -25,6 +26,7 @@ enum {
   SEC_DAEMON,
   SEC_REMIND,
   SEC_LISTEN,
+  SEC_MPD,
   SEC_COUNT
 };
 /* Reader states for the current section besides a SEC_* index. */
@@ -33,7 +35,7 @@ enum {
                            * the header's own message says what to fix */
 
 static const char *const section_names[SEC_COUNT] = {
-    "audio", "pulse", "portaudio", "voice", "routines", "daemon", "remind", "listen"};
+    "audio", "pulse", "portaudio", "voice", "routines", "daemon", "remind", "listen", "mpd"};
 
 typedef enum key_kind {
   KIND_INT,       /* a whole number in [min, max] at `offset` */
@@ -44,13 +46,14 @@ typedef enum key_kind {
   KIND_ENGINE,    /* [voice] engine */
   KIND_DIR,       /* [routines] user_dir */
   KIND_DIRS,      /* [routines] dirs: a list, may continue on indented lines */
-  KIND_SOCKET,    /* [daemon] socket */
+  KIND_SOCKET,    /* a socket path of PATHS_SOCKET_MAX bytes at `offset` */
   KIND_LOG_LEVEL, /* [daemon] log_level */
   /* [remind] (remind.h) */
   KIND_REMIND_EVERY, KIND_REMIND_HOURS, KIND_REMIND_DAYS, KIND_REMIND_ROUTINE,
   KIND_BOOL,      /* yes or no, a bool at `offset` */
   KIND_TEXT,      /* free text of at most `max` - 1 bytes at `offset` */
   KIND_PATH,      /* "" or a path (expand_path) into `max` bytes at `offset` */
+  KIND_BIND,      /* [mpd] bind */
 } key_kind;
 
 typedef struct key_def {
@@ -78,7 +81,7 @@ static const key_def keys[] = {
   {SEC_VOICE, "engine", KIND_ENGINE, 0, 0, 0},
   {SEC_ROUTINES, "user_dir", KIND_DIR, 0, 0, 0},
   {SEC_ROUTINES, "dirs", KIND_DIRS, 0, 0, 0},
-  {SEC_DAEMON, "socket", KIND_SOCKET, 0, 0, 0},
+  {SEC_DAEMON, "socket", KIND_SOCKET, offsetof(coach_config, socket), 0, 0},
   {SEC_DAEMON, "log_level", KIND_LOG_LEVEL, 0, 0, 0},
   {SEC_DAEMON, "max_clients", KIND_INT, offsetof(coach_config, max_clients), 1, 64},
   {SEC_REMIND, "every", KIND_REMIND_EVERY, 0, 0, 0},
@@ -92,6 +95,10 @@ static const key_def keys[] = {
    0},
   {SEC_LISTEN, "phrases", KIND_PATH, offsetof(coach_config, listen_phrases), 0, CONFIG_PATH_MAX},
   {SEC_LISTEN, "model", KIND_PATH, offsetof(coach_config, listen_model), 0, CONFIG_PATH_MAX},
+  {SEC_MPD, "enabled", KIND_BOOL, offsetof(coach_config, mpd_enabled), 0, 0},
+  {SEC_MPD, "socket", KIND_SOCKET, offsetof(coach_config, mpd_socket), 0, 0},
+  {SEC_MPD, "bind", KIND_BIND, 0, 0, 0},
+  {SEC_MPD, "password", KIND_TEXT, offsetof(coach_config, mpd_password), 0, CONFIG_PASSWORD_MAX},
 };
 #define N_KEYS ((int)(sizeof(keys) / sizeof(keys[0])))
 
@@ -113,6 +120,7 @@ void config_defaults(coach_config *cfg)
   cfg->log_level = CONFIG_LOG_INFO;
   cfg->max_clients = CONFIG_DEFAULT_MAX_CLIENTS;
   remind_defaults(&cfg->remind);
+  cfg->mpd_enabled = true;
 }
 
 const char *config_log_level_name(config_log_level level)
@@ -433,21 +441,21 @@ static bool set_value(parse_ctx *c, int k, const char *value)
   case KIND_DIRS:
     return add_dirs(c, k, value);
   case KIND_SOCKET: {
-    char path[CONFIG_PATH_MAX];
+    char path[CONFIG_PATH_MAX], *dest = (char *)cfg + keys[k].offset;
     if(!*value) {
-      cfg->socket[0] = '\0';
+      dest[0] = '\0';
       return true;
     }
     if(!expand_path(c, k, value, path, sizeof(path)))
       return false;
-    if(strlen(path) >= sizeof(cfg->socket)) {
+    if(strlen(path) >= PATHS_SOCKET_MAX) {
       coach_diag_add(c->diag, c->line,
-                     "[daemon] socket: \"%s\" is %zu bytes; a Unix socket path must be "
+                     "[%s] %s: \"%s\" is %zu bytes; a Unix socket path must be "
                      "shorter than %d",
-                     path, strlen(path), PATHS_SOCKET_MAX);
+                     sec_name(k), keys[k].name, path, strlen(path), PATHS_SOCKET_MAX);
       return false;
     }
-    memcpy(cfg->socket, path, strlen(path) + 1); /* fits: checked just above */
+    memcpy(dest, path, strlen(path) + 1); /* fits: checked just above */
     return true;
   }
   case KIND_BOOL: {
@@ -472,6 +480,20 @@ static bool set_value(parse_ctx *c, int k, const char *value)
       return false;
     }
     memcpy(dst, value, strlen(value) + 1);
+    return true;
+  }
+  case KIND_BIND: {
+    char why[200];
+    listen_addr addr;
+    if(*value && listen_addr_parse(value, &addr, why, sizeof(why)) != COACH_OK) {
+      coach_diag_add(c->diag, c->line, "[mpd] bind: %s", why);
+      return false;
+    }
+    if(strlen(value) >= sizeof(cfg->mpd_bind)) { /* a valid address is never this long */
+      coach_diag_add(c->diag, c->line, "[mpd] bind is too long");
+      return false;
+    }
+    memcpy(cfg->mpd_bind, value, strlen(value) + 1);
     return true;
   }
   case KIND_LOG_LEVEL:
@@ -560,6 +582,21 @@ static void malformed_line(parse_ctx *c, const ini_line *ln)
   c->last_key = -1;
 }
 
+/* A listener other machines can reach must ask for a password: without one, anyone on the
+ * network could play, stop or talk over a session. Checked once the whole file is read,
+ * since the password may come after the bind. */
+static void check_mpd_access(parse_ctx *c)
+{
+  listen_addr addr;
+  if(!c->cfg.mpd_bind[0] || c->cfg.mpd_password[0] ||
+     listen_addr_parse(c->cfg.mpd_bind, &addr, NULL, 0) != COACH_OK || addr.loopback)
+    return;
+  coach_diag_add(c->diag, c->key_line[find_key(SEC_MPD, "bind")],
+                 "[mpd] bind = %s lets other machines connect: set [mpd] password too (or "
+                 "bind to 127.0.0.1 for this machine only)",
+                 c->cfg.mpd_bind);
+}
+
 /* ---- loading -------------------------------------------------------------------------- */
 
 coach_rc config_load_buffer(const char *data, size_t len, const char *display_path,
@@ -596,6 +633,7 @@ coach_rc config_load_buffer(const char *data, size_t len, const char *display_pa
     case INI_LINE_MALFORMED: malformed_line(c, &ln); break;
     }
   }
+  check_mpd_access(c);
   if(diag->count) {
     free(c);
     return COACH_E_INVALID;

@@ -18,6 +18,9 @@
  *              while_idle (yes|no, no), echo_cancelled (yes|no, no), phrases (phrase file,
  *              "" = the user's or the shipped one), model (pocketsphinx model folder, "" =
  *              Debian's pocketsphinx-en-us)
+ *   [mpd]      enabled (yes|no, yes), socket ("" = mpd.socket beside the control socket),
+ *              bind (ADDRESS:PORT for TCP as listen_addr.h reads it, "" = no TCP), password
+ *              ("" = none; a bind that other machines can reach needs one)
  * Paths must be absolute or start with "~/". Folders are not checked for existence here: the
  * routine scan reports them, and a folder may appear later (a mount, a new checkout).
  *
@@ -51,6 +54,8 @@
 #define CONFIG_DEVICE_MAX 128
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_DIRS_MAX 8
+#define CONFIG_BIND_MAX 64      /* bytes of [mpd] bind */
+#define CONFIG_PASSWORD_MAX 128 /* bytes of [mpd] password */
 
 /* The defaults. The voice ones have the values of SPEECH_DEFAULT_* in engine/speech.h, which
  * core code cannot include; tests/unit/test_config.c checks that they agree. */
@@ -110,6 +115,11 @@ typedef struct coach_config {
   char listen_phrases[CONFIG_PATH_MAX];  /* "" = ~/.config/coach/phrases.conf if there, else
                                             the shipped config/phrases.conf */
   char listen_model[CONFIG_PATH_MAX];    /* "" = RECOGNIZER_MODEL_DIR */
+  /* [mpd]: the MPD protocol listener (src/daemon/mpd_server.h) */
+  bool mpd_enabled;
+  char mpd_socket[PATHS_SOCKET_MAX];      /* "" = mpd.socket beside the control socket */
+  char mpd_bind[CONFIG_BIND_MAX];         /* "" = no TCP; else a checked ADDRESS:PORT */
+  char mpd_password[CONFIG_PASSWORD_MAX]; /* "" = none; set whenever bind is not loopback */
 } coach_config;
 
 /* Fills cfg with the built-in defaults (what an empty or missing file gives). */

@@ -225,6 +225,12 @@ static void sanitize(char *s, size_t n)
 size_t protocol_vformat_ack(char *buf, size_t len, int code, const char *command,
                             const char *fmt, va_list ap)
 {
+  return protocol_vformat_ack_at(buf, len, code, -1, command, fmt, ap);
+}
+
+size_t protocol_vformat_ack_at(char *buf, size_t len, int code, int index, const char *command,
+                               const char *fmt, va_list ap)
+{
   char cmd[64];
   size_t n, m = 0;
   int k;
@@ -235,7 +241,10 @@ size_t protocol_vformat_ack(char *buf, size_t len, int code, const char *command
   }
   snprintf(cmd, sizeof(cmd), "%s", command ? command : "");
   sanitize(cmd, strlen(cmd));
-  k = snprintf(buf, len, "ACK [%d] {%s} ", code, cmd);
+  if(index >= 0)
+    k = snprintf(buf, len, "ACK [%d@%d] {%s} ", code, index, cmd);
+  else
+    k = snprintf(buf, len, "ACK [%d] {%s} ", code, cmd);
   n = k < 0 ? 0 : (size_t)k;
   if(n > len - 2)
     n = len - 2;
@@ -274,7 +283,7 @@ bool protocol_parse_ack(const char *line, protocol_ack_line *out)
 {
   const char *p, *close;
   char *end;
-  long code;
+  long code, index = -1;
   size_t n;
   if(strncmp(line, "ACK [", 5))
     return false;
@@ -282,7 +291,17 @@ bool protocol_parse_ack(const char *line, protocol_ack_line *out)
   if(*p < '0' || *p > '9')
     return false;
   code = strtol(p, &end, 10);
-  if(code > 9999 || strncmp(end, "] {", 3))
+  if(code > 9999)
+    return false;
+  if(*end == '@') {
+    p = end + 1;
+    if(*p < '0' || *p > '9')
+      return false;
+    index = strtol(p, &end, 10);
+    if(index > 999999)
+      return false;
+  }
+  if(strncmp(end, "] {", 3))
     return false;
   p = end + 3;
   close = strchr(p, '}');
@@ -292,6 +311,7 @@ bool protocol_parse_ack(const char *line, protocol_ack_line *out)
   if(n >= sizeof(out->command))
     n = sizeof(out->command) - 1;
   out->code = (int)code;
+  out->index = (int)index;
   memcpy(out->command, p, n);
   out->command[n] = '\0';
   p = close + 1;
@@ -379,3 +399,17 @@ bool protocol_check_args(const protocol_command *cmd, int nargs, char *msg, size
              cmd->name, cmd->min_args, cmd->max_args, nargs);
   return false;
 }
+
+static int coach_code(protocol_ack kind)
+{
+  return (int)kind;
+}
+
+const protocol_dialect protocol_dialect_coach = {
+    .name = "coach",
+    .greeting = PROTOCOL_GREETING,
+    .code = coach_code,
+    .events = PROTOCOL_EVENT_ALL,
+    .event_name = protocol_event_name,
+    .event_parse = protocol_event_parse,
+};

@@ -95,14 +95,19 @@ size_t protocol_format_ack(char *buf, size_t len, int code, const char *command,
                            ...) __attribute__((format(printf, 5, 6)));
 size_t protocol_vformat_ack(char *buf, size_t len, int code, const char *command,
                             const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+/* The same with MPD's list index when index >= 0: "ACK [code@index] {command} message". */
+size_t protocol_vformat_ack_at(char *buf, size_t len, int code, int index, const char *command,
+                               const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 /* A parsed ACK line (client side). message points into the line that was parsed. */
 typedef struct protocol_ack_line {
   int code;
+  int index; /* MPD's "@index", -1 when the line has none */
   char command[64];
   const char *message;
 } protocol_ack_line;
-/* Parses "ACK [code] {command} message" (with or without the newline); false if not one. */
+/* Parses "ACK [code] {command} message" or "ACK [code@index] {command} message" (with or
+ * without the newline); false if not one. */
 bool protocol_parse_ack(const char *line, protocol_ack_line *out);
 /* Splits "key: value" in place; false if the line is not one (e.g. "OK"). */
 bool protocol_parse_kv(char *line, char **key, char **value);
@@ -135,6 +140,30 @@ bool protocol_table_check(const protocol_command *table, size_t n, const char **
 /* The entry named name (binary search), NULL when none. */
 const protocol_command *protocol_command_lookup(const protocol_command *table, size_t n,
                                                 const char *name);
+
+/* A dialect: what a server speaking in MPD's manner says, and how, beyond the line format,
+ * quoting and command tables above, which every dialect shares. coach's own protocol is
+ * protocol_dialect_coach; MPD's is mpd_dialect (mpd_protocol.h). The server (server.h) takes
+ * one per listener. */
+typedef struct protocol_dialect {
+  const char *name;     /* for log lines: "coach", "mpd" */
+  const char *greeting; /* the line sent on connect, newline included */
+  bool list_index;      /* ACKs carry "@index": a command's place in a command list, else 0 */
+  bool command_lists;   /* command_list_begin / command_list_ok_begin ... command_list_end */
+  /* The code of an error the server makes itself (a bad line, an unknown command, a limit),
+   * from its kind. */
+  int (*code)(protocol_ack kind);
+  /* The events `idle` knows: all their bits, and the wire name of each (NULL for a bit that
+   * is not one) and back (0 for an unknown name). */
+  unsigned events;
+  const char *(*event_name)(unsigned event);
+  unsigned (*event_parse)(const char *name);
+  /* What a connection that has not given its password may send (NULL-terminated; NULL for
+   * nothing): see server_config.password_over_tcp. */
+  const char *const *open_commands;
+} protocol_dialect;
+
+extern const protocol_dialect protocol_dialect_coach;
 
 /* Central argument-count check: true when nargs (arguments after the name) suits cmd;
  * otherwise false and msg gets the ACK message, e.g.

@@ -1,7 +1,8 @@
 /* coachd — the coach daemon: options, signals, wiring, and the main loop.
  *
- * Threads: this main thread polls the control socket, a signalfd and an eventfd that the
- * player's engine thread writes to when something changed; handlers run here. The engine
+ * Threads: this main thread polls the control socket, the MPD listener's sockets
+ * (mpd_server.h), the session bus (mpris.h), a signalfd and an eventfd that the player's
+ * engine thread writes to when something changed; handlers run here. The engine
  * thread (player.c) owns speech and the audio stream. Signals are blocked in every thread
  * and read through the signalfd, so no code runs in a signal handler.
  *
@@ -26,6 +27,8 @@
 #include "build_config.h"
 #include "daemon.h"
 #include "log.h"
+#include "mpd_server.h"
+#include "mpris.h"
 #include "paths.h"
 #include "sdnotify.h"
 #include "voice_control.h"
@@ -103,7 +106,7 @@ void daemon_reload(daemon_ctx *d, server_client *c)
   }
   load_routines(d, &rr);
   voice_control_configure(d); /* new phrases, routines or [listen] settings */
-  server_notify(d->srv, PROTOCOL_EVENT_DATABASE | PROTOCOL_EVENT_OPTIONS);
+  daemon_notify(d, PROTOCOL_EVENT_DATABASE | PROTOCOL_EVENT_OPTIONS);
 }
 
 static int open_signalfd(void)
@@ -162,6 +165,18 @@ static void tell_service_manager(daemon_ctx *d)
                     st.steps);
 }
 
+void daemon_notify(daemon_ctx *d, unsigned events)
+{
+  if(d->srv)
+    server_notify(d->srv, events);
+  mpd_server_notify(d->mpd, events);
+  mpris_notify(d->mpris, events);
+  if(events & PROTOCOL_EVENT_PLAYER) {
+    tell_service_manager(d);
+    voice_control_follow(d);
+  }
+}
+
 /* Returns false when coachd should exit. */
 static bool handle_signals(daemon_ctx *d, int sfd)
 {
@@ -179,15 +194,26 @@ static bool handle_signals(daemon_ctx *d, int sfd)
   return true;
 }
 
+/* The sooner of two poll timeouts, -1 meaning none. */
+static int sooner(int a, int b)
+{
+  return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
 static int run(daemon_ctx *d, int sfd, int wake)
 {
-  struct pollfd fds[3 + SERVER_POLLFDS_MAX];
+  struct pollfd fds[4 + SERVER_POLLFDS_MAX + MPD_SERVER_POLLFDS_MAX];
   for(;;) {
     fds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
     fds[1] = (struct pollfd){.fd = wake, .events = POLLIN};
     fds[2] = (struct pollfd){.fd = voice_control_fd(d), .events = POLLIN}; /* -1: ignored */
-    int n = server_pollfds(d->srv, fds + 3, SERVER_POLLFDS_MAX);
-    int r = poll(fds, (nfds_t)(3 + n), server_timeout_ms(d->srv));
+    int n_bus = mpris_pollfd(d->mpris, &fds[3]);
+    struct pollfd *sock = fds + 3 + n_bus;
+    int n = server_pollfds(d->srv, sock, SERVER_POLLFDS_MAX);
+    int n_mpd = mpd_server_pollfds(d->mpd, sock + n, MPD_SERVER_POLLFDS_MAX);
+    int timeout = sooner(sooner(server_timeout_ms(d->srv), mpd_server_timeout_ms(d->mpd)),
+                         mpris_timeout_ms(d->mpris));
+    int r = poll(fds, (nfds_t)(3 + n_bus + n + n_mpd), timeout);
     if(r < 0 && errno != EINTR) {
       log_msg(LVL_ERROR, "poll: %s", strerror(errno));
       return 1;
@@ -200,17 +226,16 @@ static int run(daemon_ctx *d, int sfd, int wake)
         log_msg(LVL_WARN, "eventfd: %s", strerror(errno));
       unsigned events = player_dispatch(d->player);
       if(events)
-        server_notify(d->srv, events);
-      if(events & PROTOCOL_EVENT_PLAYER) {
-        tell_service_manager(d);
-        voice_control_follow(d);
-      }
+        daemon_notify(d, events);
     }
     if(r > 0 && (fds[2].revents & POLLIN))
       voice_control_dispatch(d);
     if(r < 0)
       continue;
-    server_dispatch(d->srv, fds + 3, n);
+    if(n_bus)
+      mpris_dispatch(d->mpris, &fds[3]);
+    server_dispatch(d->srv, sock, n);
+    mpd_server_dispatch(d->mpd, sock + n, n_mpd);
   }
 }
 
@@ -266,12 +291,22 @@ int main(int argc, char **argv)
   reload_report rr = {0};
   load_routines(&d, &rr);
 
+  char why[512] = "";
   server_config sc = {.commands = daemon_commands, .n_commands = daemon_n_commands, .ctx = &d,
                       .max_clients = d.cfg.max_clients};
   if(open_server(&d, socket_opt, &sc) != COACH_OK)
     return 1;
+  if(!d.cfg.mpd_enabled)
+    log_msg(LVL_INFO, "MPD listener off ([mpd] enabled = no)");
+  else if(mpd_server_open(&d.mpd, &d, server_path(d.srv), why, sizeof(why)) != COACH_OK) {
+    log_msg(LVL_ERROR, "%s", why);
+    server_close(d.srv);
+    return 1;
+  }
+  else
+    log_msg(LVL_INFO, "MPD clients: listening on %s", mpd_server_where(d.mpd));
 
-  char voices[PATHS_MAX], why[512] = "";
+  char voices[PATHS_MAX];
   player_options po = {.output = d.cfg.output, .pulse_device = d.cfg.pulse_device,
                        .portaudio_device = d.cfg.portaudio_device, .period_ms = d.cfg.period_ms,
                        .give_up_ms = d.cfg.give_up_ms, .voice = d.cfg.voice,
@@ -280,10 +315,13 @@ int main(int argc, char **argv)
                                                                                       : NULL};
   if(player_new(&po, wake, &d.player, why, sizeof(why)) != COACH_OK) {
     log_msg(LVL_ERROR, "%s", why);
+    mpd_server_close(d.mpd);
     server_close(d.srv);
     return 1;
   }
 
+  if(mpris_open(&d.mpris, &d, why, sizeof(why)) != COACH_OK)
+    log_msg(LVL_INFO, "desktop media controls (MPRIS) off: %s", why);
   voice_control_configure(&d);
   sdnotify_ready();
   tell_service_manager(&d);
@@ -291,7 +329,9 @@ int main(int argc, char **argv)
   sdnotify_stopping();
   voice_control_shutdown(&d); /* before the player: the listener asks it questions */
   player_free(d.player); /* fades out a playing session */
-  server_close(d.srv);   /* removes the socket file */
+  mpris_close(d.mpris);
+  mpd_server_close(d.mpd);
+  server_close(d.srv); /* removes the socket files */
   library_free(&d.lib);
   close(wake);
   close(sfd);

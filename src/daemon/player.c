@@ -651,6 +651,9 @@ static void score_ready(player *p, speech_job *job)
     p->base_ring = feed_write_pos(p->feed) - (uint64_t)first;
     p->base_tl = 0;
   }
+  /* Published before the answer: a client that asks for status as soon as start (or MPD's
+   * play) is answered sees the session's steps and length, not "preparing". */
+  publish(p);
   if(p->start_pending) {
     p->start_pending = false;
     reply(p, p->start_reply, COACH_OK, NULL);

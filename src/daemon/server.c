@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,6 +28,22 @@
 #define ACCEPT_PER_ROUND 16
 #define OUTPUT_INITIAL 1024
 
+/* Where a client is with command lists (dialects with command_lists). */
+typedef enum list_state {
+  LIST_NONE,
+  LIST_COLLECTING, /* after command_list_begin: lines are stored, not run */
+  LIST_RUNNING,    /* after command_list_end: the stored lines run before any new input */
+} list_state;
+
+/* How the command that runs now was answered, so that a list knows whether to go on. */
+typedef enum reply_kind {
+  REPLY_NONE,     /* no answer (yet); a stray "noidle" never gets one */
+  REPLY_OK,
+  REPLY_ACK,
+  REPLY_DEFERRED, /* server_defer: the answer comes later */
+  REPLY_IDLE,     /* parked in idle */
+} reply_kind;
+
 struct server_client {
   server *srv;
   int fd;
@@ -42,6 +61,16 @@ struct server_client {
 
   bool close_after_flush; /* said its last word: close once the output is sent */
   bool dead;              /* to be freed by reap(); nothing more is done with it */
+  bool locked;            /* may send only the dialect's open commands (password_over_tcp) */
+  char peer[64];          /* "pid N" or "ADDRESS:PORT", for log lines */
+
+  /* A command list: its lines, each NUL-terminated, in list[0 .. list_len); list_pos is the
+   * next one to run and list_index the index of the one running. */
+  list_state list_state;
+  bool list_ok; /* command_list_ok_begin: "list_OK" after each command */
+  char *list;
+  size_t list_len, list_pos;
+  int list_index;
 
   bool deferred;      /* its command's reply comes later (server_defer) */
   /* A client without a connection (server_run_local): its reply goes to local_fn. */
@@ -56,6 +85,7 @@ struct server_client {
 
   /* The command whose handler is running. */
   bool in_command, answered, overflow;
+  reply_kind reply;
   const char *cmd_name;
   size_t reply_start; /* where its reply begins in out */
 
@@ -68,10 +98,12 @@ struct server {
   int spare_fd; /* a reserved fd, given up to accept-and-refuse when out of fds */
   char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
   bool unlink_on_close;
+  bool tcp;
   dev_t dev;
   ino_t ino;
   uid_t uid;
   server_config cfg;
+  const protocol_dialect *dialect;
   int timeout_ms;
   int max_clients;
   server_client *clients[SERVER_MAX_CLIENTS];
@@ -159,8 +191,6 @@ static bool out_str(server_client *c, const char *s)
   return out_append(c, s, strlen(s));
 }
 
-/* Sends what the kernel takes now, never blocking. A running command's output is held back
- * until the handler returns, so that an overflowing reply can still be replaced whole. */
 /* A local client's reply, once complete, goes to its function; then the client is done. */
 static void local_deliver(server_client *c)
 {
@@ -174,6 +204,8 @@ static void local_deliver(server_client *c)
   c->local_fn(c->local_ctx, reply);
 }
 
+/* Sends what the kernel takes now, never blocking. A running command's output is held back
+ * until the handler returns, so that an overflowing reply can still be replaced whole. */
 static void out_flush(server_client *c)
 {
   if(c->local) {
@@ -201,26 +233,47 @@ static void out_flush(server_client *c)
   }
 }
 
-/* An ACK that is not a handler's (syntax errors, limits): the caller is between commands. */
-static void send_ack(server_client *c, int code, const char *command, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void send_ack(server_client *c, int code, const char *command, const char *fmt, ...)
+/* The index MPD's ACKs carry: the failing command's place in a list, else 0; -1 for a
+ * dialect without it. */
+static int ack_index(const server_client *c)
 {
-  char buf[512];
-  size_t n;
+  if(!c->srv->dialect->list_index)
+    return -1;
+  return c->list_state == LIST_RUNNING ? c->list_index : 0;
+}
+
+/* Appends "ACK [code(@index)] {command} message". */
+static void out_vack(server_client *c, int code, const char *command, const char *fmt,
+                     va_list ap) __attribute__((format(printf, 4, 0)));
+static void out_vack(server_client *c, int code, const char *command, const char *fmt,
+                     va_list ap)
+{
+  char buf[1024];
+  size_t n = protocol_vformat_ack_at(buf, sizeof(buf), code, ack_index(c), command, fmt, ap);
+  out_append(c, buf, n);
+  c->reply = REPLY_ACK;
+}
+
+/* An ACK that is not a handler's (syntax errors, limits), of a kind the dialect gives its
+ * code to: the caller is between commands. */
+static void send_ack(server_client *c, protocol_ack kind, const char *command, const char *fmt,
+                     ...) __attribute__((format(printf, 4, 5)));
+static void send_ack(server_client *c, protocol_ack kind, const char *command, const char *fmt,
+                     ...)
+{
   va_list ap;
   va_start(ap, fmt);
-  n = protocol_vformat_ack(buf, sizeof(buf), code, command, fmt, ap);
+  out_vack(c, c->srv->dialect->code(kind), command, fmt, ap);
   va_end(ap);
-  out_append(c, buf, n);
 }
 
 /* "changed: NAME" for each event it waited for that happened, then OK; ends the idle. */
 static void idle_answer(server_client *c)
 {
+  const protocol_dialect *dl = c->srv->dialect;
   unsigned hit = c->events & c->idle_mask;
-  for(unsigned bit = 1; bit && bit <= PROTOCOL_EVENT_ALL; bit <<= 1) {
-    const char *name = protocol_event_name(bit);
+  for(unsigned bit = 1; bit && bit <= dl->events; bit <<= 1) {
+    const char *name = dl->event_name(bit);
     if((hit & bit) && name) {
       char line[64];
       snprintf(line, sizeof(line), "changed: %s\n", name);
@@ -293,6 +346,14 @@ static void append_kv(server_client *c, const char *key, const char *fmt, va_lis
     free(buf);
 }
 
+/* The OK that ends a successful answer; inside a command list, the list's own word. */
+static void out_ok(server_client *c)
+{
+  if(c->list_state != LIST_RUNNING)
+    out_str(c, "OK\n");
+  c->reply = REPLY_OK;
+}
+
 void server_reply_kv(server_client *c, const char *key, const char *fmt, ...)
 {
   va_list ap;
@@ -307,19 +368,16 @@ void server_reply_ok(server_client *c)
 {
   if(!may_reply(c, "server_reply_ok"))
     return;
-  out_str(c, "OK\n");
+  out_ok(c);
   c->answered = true;
 }
 
 void server_reply_vack(server_client *c, int code, const char *command, const char *fmt,
                        va_list ap)
 {
-  char buf[1024];
-  size_t n;
   if(!may_reply(c, "server_reply_ack"))
     return;
-  n = protocol_vformat_ack(buf, sizeof(buf), code, command ? command : c->cmd_name, fmt, ap);
-  out_append(c, buf, n);
+  out_vack(c, code, command ? command : c->cmd_name, fmt, ap);
   c->answered = true;
 }
 
@@ -331,13 +389,31 @@ void server_reply_ack(server_client *c, int code, const char *command, const cha
   va_end(ap);
 }
 
+/* An ACK from a generic handler of this file, of a kind the dialect gives its code to. */
+static void reply_kind_ack(server_client *c, protocol_ack kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void reply_kind_ack(server_client *c, protocol_ack kind, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  server_reply_vack(c, c->srv->dialect->code(kind), NULL, fmt, ap);
+  va_end(ap);
+}
+
 void server_client_idle(server_client *c, unsigned events)
 {
+  unsigned all = c ? c->srv->dialect->events : 0;
   if(!may_reply(c, "server_client_idle"))
     return;
+  if(c->list_state == LIST_RUNNING) {
+    /* Its answer would come after the list's, which the client is already reading. */
+    reply_kind_ack(c, PROTOCOL_ACK_STATE, "idle is not allowed in a command list");
+    return;
+  }
   c->idle = true;
-  c->idle_mask = events ? events & PROTOCOL_EVENT_ALL : PROTOCOL_EVENT_ALL;
+  c->idle_mask = events ? events & all : all;
   c->answered = true;
+  c->reply = REPLY_IDLE;
   c->last_active_ms = clock_ms_now();
   if(c->events & c->idle_mask)
     idle_answer(c);
@@ -345,19 +421,48 @@ void server_client_idle(server_client *c, unsigned events)
 
 void server_command_idle(void *ctx, server_client *c, int argc, char **argv)
 {
+  const protocol_dialect *dl = c->srv->dialect;
   unsigned mask = 0;
   (void)ctx;
   for(int i = 1; i < argc; i++) {
-    unsigned bit = protocol_event_parse(argv[i]);
+    unsigned bit = dl->event_parse(argv[i]);
     if(!bit) {
-      server_reply_ack(c, PROTOCOL_ACK_ARG, NULL,
-                       "unknown event \"%.64s\" (known: player mixer options database)",
-                       argv[i]);
+      char known[256];
+      size_t used = 0;
+      known[0] = '\0';
+      for(unsigned b = 1; b && b <= dl->events && used < sizeof(known); b <<= 1)
+        if(dl->event_name(b))
+          used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
+                                   used ? " " : "", dl->event_name(b));
+      reply_kind_ack(c, PROTOCOL_ACK_ARG, "unknown event \"%.64s\" (known: %s)", argv[i], known);
       return;
     }
     mask |= bit;
   }
   server_client_idle(c, mask);
+}
+
+void server_client_close(server_client *c)
+{
+  if(!c || c->dead || !c->in_command) {
+    may_reply(c, "server_client_close"); /* logs the misuse */
+    return;
+  }
+  c->close_after_flush = true;
+  c->idle = false;
+  c->answered = true;
+}
+
+void server_client_unlock(server_client *c)
+{
+  if(c)
+    c->locked = false;
+}
+
+
+const char *server_client_peer(const server_client *c)
+{
+  return c ? c->peer : "";
 }
 
 /* ---------------------------------------------------------------- clients: input */
@@ -380,7 +485,7 @@ static void run_command(server_client *c, const protocol_command *cmd, int argc,
     c->out_len = c->reply_start;
     c->idle = false;
     log_msg(LVL_WARN, "client %u: reply to \"%s\" exceeded %d bytes: answered ACK [%d]", c->id,
-            cmd->name, SERVER_OUTPUT_MAX, PROTOCOL_ACK_LIMIT);
+            cmd->name, SERVER_OUTPUT_MAX, s->dialect->code(PROTOCOL_ACK_LIMIT));
     send_ack(c, PROTOCOL_ACK_LIMIT, cmd->name, "reply too large (limit %d bytes)",
              SERVER_OUTPUT_MAX);
   }
@@ -390,6 +495,84 @@ static void run_command(server_client *c, const protocol_command *cmd, int argc,
     send_ack(c, PROTOCOL_ACK_SYSTEM, cmd->name, "internal error: the command gave no reply");
   }
   c->cmd_name = NULL;
+}
+
+static void list_reset(server_client *c)
+{
+  free(c->list);
+  c->list = NULL;
+  c->list_len = c->list_pos = 0;
+  c->list_index = 0;
+  c->list_state = LIST_NONE;
+}
+
+/* A command list the server cannot go on with: the lines still to come could not be told
+ * from commands sent alone, so the connection ends (MPD closes it too). */
+static void list_give_up(server_client *c, protocol_ack kind, const char *why)
+{
+  list_reset(c);
+  send_ack(c, kind, NULL, "%s: closing the connection", why);
+  c->close_after_flush = true;
+}
+
+/* A line sent between command_list_begin and command_list_end. Kept with its newline, so
+ * that a NUL byte in it is still seen (and refused) when it runs. */
+static void list_collect(server_client *c, const char *line, size_t n)
+{
+  if(!strcmp(line, "command_list_end")) {
+    c->list_state = LIST_RUNNING;
+    c->list_pos = 0;
+    c->list_index = 0;
+    return;
+  }
+  if(!strcmp(line, "command_list_begin") || !strcmp(line, "command_list_ok_begin")) {
+    list_give_up(c, PROTOCOL_ACK_ARG, "a command list cannot begin inside another");
+    return;
+  }
+  if(c->list_len + n + 1 > SERVER_LIST_MAX) {
+    char why[80];
+    snprintf(why, sizeof(why), "command list too long (limit %d bytes)", SERVER_LIST_MAX);
+    list_give_up(c, PROTOCOL_ACK_LIMIT, why);
+    return;
+  }
+  /* Grown to fit, never beyond SERVER_LIST_MAX: a list costs what its lines do. */
+  char *grown = realloc(c->list, c->list_len + n + 1);
+  if(!grown) {
+    list_give_up(c, PROTOCOL_ACK_SYSTEM, "out of memory for the command list");
+    return;
+  }
+  c->list = grown;
+  memcpy(c->list + c->list_len, line, n);
+  c->list[c->list_len + n] = '\n';
+  c->list_len += n + 1;
+}
+
+/* What a list does once one of its commands is answered: an ACK ends it; otherwise
+ * "list_OK" (command_list_ok_begin) and on to the next. */
+static void list_answered(server_client *c, reply_kind reply)
+{
+  if(c->list_state != LIST_RUNNING)
+    return;
+  if(reply == REPLY_ACK) {
+    list_reset(c);
+    return;
+  }
+  if(reply == REPLY_OK && c->list_ok)
+    out_str(c, "list_OK\n");
+  c->list_index++;
+}
+
+static bool is_open_command(const protocol_dialect *dl, const char *name)
+{
+  for(const char *const *p = dl->open_commands; p && *p; p++)
+    if(!strcmp(*p, name))
+      return true;
+  return false;
+}
+
+bool server_client_may_send(const server_client *c, const char *command)
+{
+  return c && (!c->locked || is_open_command(c->srv->dialect, command));
 }
 
 /* One complete line, without its newline, NUL-terminated at line[n]. */
@@ -402,6 +585,7 @@ static void handle_line(server_client *c, char *line, size_t n)
   int argc = 0;
   coach_rc rc;
 
+  c->reply = REPLY_NONE;
   /* Trailing blanks and a CR (telnet, Windows netcat) are not part of the command. */
   while(n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
     line[--n] = '\0';
@@ -418,12 +602,22 @@ static void handle_line(server_client *c, char *line, size_t n)
     c->close_after_flush = true;
     return;
   }
+  if(c->list_state == LIST_COLLECTING) {
+    list_collect(c, line, n);
+    return;
+  }
   if(!protocol_check_line(line, n, &why)) {
     send_ack(c, PROTOCOL_ACK_ARG, NULL, "%s", why);
     return;
   }
   if(!strcmp(line, "noidle"))
     return; /* not idle (any more): the idle answer already went out, as in MPD */
+  if(s->dialect->command_lists &&
+     (!strcmp(line, "command_list_begin") || !strcmp(line, "command_list_ok_begin"))) {
+    c->list_state = LIST_COLLECTING;
+    c->list_ok = !strcmp(line, "command_list_ok_begin");
+    return;
+  }
 
   rc = protocol_split(line, argv, SERVER_ARGS_MAX, &argc, &why);
   if(rc == COACH_E_INVALID) {
@@ -437,6 +631,11 @@ static void handle_line(server_client *c, char *line, size_t n)
   cmd = protocol_command_lookup(s->cfg.commands, s->cfg.n_commands, argv[0]);
   if(!cmd) {
     send_ack(c, PROTOCOL_ACK_UNKNOWN, NULL, "unknown command \"%.64s\"", argv[0]);
+    return;
+  }
+  if(!server_client_may_send(c, cmd->name)) {
+    send_ack(c, PROTOCOL_ACK_PERMISSION, cmd->name, "you don't have permission for \"%s\"",
+             cmd->name);
     return;
   }
   if(rc == COACH_E_LIMIT) {
@@ -456,18 +655,50 @@ static void handle_line(server_client *c, char *line, size_t n)
   run_command(c, cmd, argc, argv);
 }
 
+/* Runs the next command of a running list, or ends the list with its OK. */
+static void list_step(server_client *c)
+{
+  char *p, *nl;
+  size_t n;
+  if(c->list_pos >= c->list_len) {
+    list_reset(c);
+    out_str(c, "OK\n");
+    return;
+  }
+  p = c->list + c->list_pos;
+  nl = memchr(p, '\n', c->list_len - c->list_pos);
+  n = (size_t)(nl - p);
+  *nl = '\0';
+  c->list_pos += n + 1;
+  handle_line(c, p, n);
+  if(c->reply != REPLY_DEFERRED)
+    list_answered(c, c->reply);
+}
+
 static bool has_line(const server_client *c)
 {
   return c->in_len > 0 && memchr(c->in + c->in_start, '\n', c->in_len);
 }
 
-/* Executes buffered lines while the client's output is all sent: backpressure. */
+/* Something to run without reading more: a whole line, or a running command list. */
+static bool has_work(const server_client *c)
+{
+  return c->list_state == LIST_RUNNING || has_line(c);
+}
+
+/* Executes buffered lines while the client's output is all sent: backpressure. A running
+ * command list goes first: its commands were sent before anything still buffered. */
 static void process_input(server_client *c)
 {
   while(!c->dead && !c->close_after_flush && pending(c) == 0 && !c->deferred) {
     char *p = c->in + c->in_start;
     char *nl = c->in_len ? memchr(p, '\n', c->in_len) : NULL;
     size_t n;
+    if(c->list_state == LIST_RUNNING) {
+      list_step(c);
+      out_flush(c);
+      continue;
+    }
     if(c->discarding) {
       if(!nl) {
         c->in_start = c->in_len = 0;
@@ -486,8 +717,11 @@ static void process_input(server_client *c)
                  SERVER_LINE_MAX - 1);
         c->in_start = c->in_len = 0;
         c->discarding = true;
-        if(c->idle) { /* like any other line during idle: an error, and goodbye */
+        /* Like any other line during idle, an error and goodbye; in a list being collected,
+         * the lines after it could not be told from commands sent alone. */
+        if(c->idle || c->list_state == LIST_COLLECTING) {
           c->idle = false;
+          list_reset(c);
           c->close_after_flush = true;
         }
         out_flush(c);
@@ -504,11 +738,12 @@ static void process_input(server_client *c)
   }
   if(c->in_len == 0)
     c->in_start = 0;
-  if(c->eof && !c->dead && !has_line(c)) {
+  if(c->eof && !c->dead && !has_work(c)) {
     /* The peer will send no more: a last line without newline is dropped, and the client
-     * goes once its replies are out (an idle one may still be waiting for its answer). */
+     * goes once its replies are out (an idle one may still be waiting for its answer, a
+     * deferred one for its reply). */
     c->in_start = c->in_len = 0;
-    if(!c->idle) {
+    if(!c->idle && !c->deferred) {
       c->close_after_flush = true;
       out_flush(c);
     }
@@ -543,6 +778,14 @@ static void read_input(server_client *c)
 
 /* ---------------------------------------------------------------- the client list */
 
+static void client_free(server_client *c)
+{
+  close(c->fd);
+  free(c->out);
+  free(c->list);
+  free(c);
+}
+
 static void reap(server *s)
 {
   int j = 0;
@@ -550,11 +793,8 @@ static void reap(server *s)
     return;
   for(int i = 0; i < s->n_clients; i++) {
     server_client *c = s->clients[i];
-    if(c->dead) {
-      close(c->fd);
-      free(c->out);
-      free(c);
-    }
+    if(c->dead)
+      client_free(c);
     else
       s->clients[j++] = c;
   }
@@ -570,59 +810,104 @@ static server_client *find_client(server *s, int fd)
 }
 
 /* Best effort, for a connection about to be closed: it gets one line if its buffer has room. */
-static void refuse(int fd, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void refuse(int fd, int code, const char *fmt, ...)
+static void refuse(server *s, int fd, protocol_ack kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void refuse(server *s, int fd, protocol_ack kind, const char *fmt, ...)
 {
   char buf[256];
   va_list ap;
   size_t n;
   ssize_t ignored;
   va_start(ap, fmt);
-  n = protocol_vformat_ack(buf, sizeof(buf), code, NULL, fmt, ap);
+  n = protocol_vformat_ack_at(buf, sizeof(buf), s->dialect->code(kind),
+                              s->dialect->list_index ? 0 : -1, NULL, fmt, ap);
   va_end(ap);
   ignored = send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
   (void)ignored;
   close(fd);
 }
 
-static void accept_one(server *s, int fd)
+/* "ADDRESS:PORT" ("[ADDRESS]:PORT" for IPv6) of an IP socket address. */
+static void format_ip(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
-  struct ucred cred;
-  socklen_t len = sizeof(cred);
-  server_client *c;
+  char host[INET6_ADDRSTRLEN] = "?";
+  if(ss->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+    inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+    snprintf(buf, len, "[%s]:%u", host, (unsigned)ntohs(in6->sin6_port));
+  }
+  else {
+    const struct sockaddr_in *in4 = (const struct sockaddr_in *)ss;
+    inet_ntop(AF_INET, &in4->sin_addr, host, sizeof(host));
+    snprintf(buf, len, "%s:%u", host, (unsigned)ntohs(in4->sin_port));
+  }
+}
 
+/* Who connected: over UNIX, its pid after the uid check (false: refused); over TCP, its
+ * address, with Nagle's delay off (replies are whole lines, sent as they are made). */
+static bool identify_peer(server *s, int fd, char *peer, size_t len)
+{
+  if(s->tcp) {
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    int one = 1;
+    memset(&ss, 0, sizeof(ss));
+    if(getpeername(fd, (struct sockaddr *)&ss, &sl) < 0) {
+      log_msg(LVL_DEBUG, "a connection left before it was accepted: %s", strerror(errno));
+      close(fd);
+      return false;
+    }
+    format_ip(&ss, peer, len);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return true;
+  }
+  struct ucred cred;
+  socklen_t cl = sizeof(cred);
   /* The socket's 0600 mode is the first fence; the peer's credentials are the one that
    * holds whatever the directory or an activating service manager did. */
-  if(getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+  if(getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0) {
     log_msg(LVL_WARN, "refused a connection: cannot read its credentials: %s", strerror(errno));
     close(fd);
-    return;
+    return false;
   }
   if(cred.uid != s->uid) {
     log_msg(LVL_WARN, "refused connection from uid %u (pid %d): only uid %u may connect",
             (unsigned)cred.uid, (int)cred.pid, (unsigned)s->uid);
-    refuse(fd, PROTOCOL_ACK_PERMISSION, "permission denied: not the owner of this coachd");
-    return;
+    refuse(s, fd, PROTOCOL_ACK_PERMISSION, "permission denied: not the owner of this coachd");
+    return false;
   }
+  snprintf(peer, len, "pid %d", (int)cred.pid);
+  return true;
+}
+
+static void accept_one(server *s, int fd)
+{
+  char peer[64];
+  server_client *c;
+
+  if(!identify_peer(s, fd, peer, sizeof(peer)))
+    return;
   if(s->n_clients >= s->max_clients) {
-    log_msg(LVL_WARN, "refused connection from pid %d: too many clients (limit %d)", (int)cred.pid,
+    log_msg(LVL_WARN, "refused connection from %s: too many clients (limit %d)", peer,
             s->max_clients);
-    refuse(fd, PROTOCOL_ACK_LIMIT, "too many clients (limit %d)", s->max_clients);
+    refuse(s, fd, PROTOCOL_ACK_LIMIT, "too many clients (limit %d)", s->max_clients);
     return;
   }
   c = calloc(1, sizeof(*c));
   if(!c) {
-    log_msg(LVL_ERROR, "refused connection from pid %d: out of memory", (int)cred.pid);
-    refuse(fd, PROTOCOL_ACK_SYSTEM, "out of memory");
+    log_msg(LVL_ERROR, "refused connection from %s: out of memory", peer);
+    refuse(s, fd, PROTOCOL_ACK_SYSTEM, "out of memory");
     return;
   }
   c->srv = s;
   c->fd = fd;
   c->id = ++s->next_id;
   c->last_active_ms = clock_ms_now();
+  c->locked = s->tcp && s->cfg.password_over_tcp;
+  snprintf(c->peer, sizeof(c->peer), "%s", peer);
   s->clients[s->n_clients++] = c;
-  log_msg(LVL_DEBUG, "client %u: connected (pid %d)", c->id, (int)cred.pid);
-  out_str(c, PROTOCOL_GREETING);
+  log_msg(LVL_DEBUG, "%s client %u: connected (%s)", s->dialect->name, c->id, peer);
+  out_str(c, s->dialect->greeting);
   out_flush(c);
 }
 
@@ -656,7 +941,7 @@ static void accept_clients(server *s)
         close(s->spare_fd);
         fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if(fd >= 0)
-          refuse(fd, PROTOCOL_ACK_SYSTEM, "coachd is out of file descriptors");
+          refuse(s, fd, PROTOCOL_ACK_SYSTEM, "coachd is out of file descriptors");
         s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
       }
       return;
@@ -712,6 +997,7 @@ server_ticket server_defer(server_client *c)
   c->deferred = true;
   c->deferred_cmd = c->cmd_name;
   c->answered = true;
+  c->reply = REPLY_DEFERRED;
   return c->id;
 }
 
@@ -725,15 +1011,17 @@ static server_client *deferred_client(server *s, server_ticket t)
   return NULL; /* gone: nobody to answer */
 }
 
+/* The deferred command of c is answered (its reply is written, c->reply says how). */
 static void finish(server *s, server_client *c)
 {
   c->deferred = false;
   c->last_active_ms = clock_ms_now();
   if(c->in_command)
     return; /* answered from inside its own handler: the server goes on when it returns */
+  list_answered(c, c->reply);
   out_flush(c);
   s->depth++;
-  process_input(c); /* the lines that waited behind it */
+  process_input(c); /* the lines (or the list's commands) that waited behind it */
   s->depth--;
   reap(s);
 }
@@ -754,22 +1042,19 @@ void server_finish_ok(server *s, server_ticket t)
   server_client *c = deferred_client(s, t);
   if(!c)
     return;
-  out_str(c, "OK\n");
+  out_ok(c);
   finish(s, c);
 }
 
 void server_finish_ack(server *s, server_ticket t, int code, const char *fmt, ...)
 {
   server_client *c = deferred_client(s, t);
-  char buf[1024];
   va_list ap;
-  size_t n;
   if(!c)
     return;
   va_start(ap, fmt);
-  n = protocol_vformat_ack(buf, sizeof(buf), code, c->deferred_cmd, fmt, ap);
+  out_vack(c, code, c->deferred_cmd, fmt, ap);
   va_end(ap);
-  out_append(c, buf, n);
   finish(s, c);
 }
 
@@ -791,7 +1076,7 @@ int server_pollfds(server *s, struct pollfd *fds, int max)
       continue;
     if(pending(c) > 0)
       ev = POLLOUT;
-    else if(!c->eof && !c->close_after_flush && !c->deferred && !has_line(c))
+    else if(!c->eof && !c->close_after_flush && !c->deferred && !has_work(c))
       ev = POLLIN;
     /* Even with no events, poll() reports POLLHUP and POLLERR: a vanished peer is seen. */
     fds[n].fd = c->fd;
@@ -815,7 +1100,7 @@ int server_timeout_ms(const server *s)
     int64_t left;
     if(c->dead)
       return 0;
-    if(pending(c) == 0 && !c->close_after_flush && !c->deferred && has_line(c))
+    if(pending(c) == 0 && !c->close_after_flush && !c->deferred && has_work(c))
       return 0;
     if(timeout_exempt(c))
       continue;
@@ -899,7 +1184,7 @@ coach_rc server_run_once(server *s, int timeout_ms)
 
 void server_notify(server *s, unsigned events)
 {
-  events &= PROTOCOL_EVENT_ALL;
+  events &= s->dialect->events;
   if(!events)
     return;
   for(int i = 0; i < s->n_clients; i++) {
@@ -928,6 +1213,11 @@ static bool config_ok(const server_config *cfg, char *why, size_t why_len)
     coach_why(why, why_len, "command table: %s", reason);
     return false;
   }
+  if(cfg->dialect && (!cfg->dialect->greeting || !cfg->dialect->code ||
+                      !cfg->dialect->event_name || !cfg->dialect->event_parse)) {
+    coach_why(why, why_len, "the %s dialect is incomplete", cfg->dialect->name);
+    return false;
+  }
   return true;
 }
 
@@ -940,6 +1230,7 @@ static coach_rc server_new(server **out, int listen_fd, const server_config *cfg
   s->lock_fd = -1;
   s->uid = geteuid();
   s->cfg = *cfg;
+  s->dialect = cfg->dialect ? cfg->dialect : &protocol_dialect_coach;
   s->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : SERVER_CLIENT_TIMEOUT_MS;
   s->max_clients = cfg->max_clients > 0 && cfg->max_clients < SERVER_MAX_CLIENTS
                        ? cfg->max_clients
@@ -1145,6 +1436,63 @@ coach_rc server_open(server **out, const char *path, const server_config *cfg, c
   return COACH_OK;
 }
 
+coach_rc server_open_tcp(server **out, const struct sockaddr *sa, socklen_t sa_len,
+                         const server_config *cfg, char *why, size_t why_len)
+{
+  struct sockaddr_storage ss;
+  socklen_t sl;
+  char where[sizeof(((server *)0)->path)];
+  server *s;
+  coach_rc rc;
+  int fd, one = 1;
+
+  if(!config_ok(cfg, why, why_len))
+    return COACH_E_INVALID;
+  if(!sa || sa_len > sizeof(ss) || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)) {
+    coach_why(why, why_len, "not an IPv4 or IPv6 address");
+    return COACH_E_INVALID;
+  }
+  memset(&ss, 0, sizeof(ss));
+  memcpy(&ss, sa, sa_len);
+  format_ip(&ss, where, sizeof(where));
+  sl = sizeof(ss);
+  fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if(fd < 0) {
+    /* What systemd's RestrictAddressFamilies= (coachd.service) does to an IP socket. */
+    bool sandboxed = errno == EAFNOSUPPORT || errno == EPERM || errno == EACCES;
+    coach_why(why, why_len, "cannot listen on %s: %s%s", where, strerror(errno),
+              sandboxed ? " (a sandbox forbids the network to this process: under systemd, "
+                          "allow AF_INET and AF_INET6 in a drop-in)"
+                        : "");
+    return COACH_E_IO;
+  }
+  /* A restarted coachd must not wait out the old connections' TIME_WAIT for its port. */
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if(sa->sa_family == AF_INET6) /* [::] means IPv6 only; 0.0.0.0 is the IPv4 one */
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+  if(bind(fd, sa, sa_len) < 0 || listen(fd, SOMAXCONN) < 0) {
+    int e = errno;
+    if(e == EADDRINUSE)
+      coach_why(why, why_len, "%s is in use by another program", where);
+    else
+      coach_why(why, why_len, "cannot listen on %s: %s", where, strerror(e));
+    close(fd);
+    return e == EADDRINUSE ? COACH_E_STATE : COACH_E_IO;
+  }
+  if(getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) /* port 0: the one the system chose */
+    format_ip(&ss, where, sizeof(where));
+  rc = server_new(&s, fd, cfg);
+  if(rc != COACH_OK) {
+    coach_why(why, why_len, "out of memory");
+    close(fd);
+    return rc;
+  }
+  s->tcp = true;
+  snprintf(s->path, sizeof(s->path), "%s", where);
+  *out = s;
+  return COACH_OK;
+}
+
 coach_rc server_open_activated(server **out, const server_config *cfg, char *why,
                                size_t why_len)
 {
@@ -1206,11 +1554,8 @@ void server_close(server *s)
   struct stat st;
   if(!s)
     return;
-  for(int i = 0; i < s->n_clients; i++) {
-    close(s->clients[i]->fd);
-    free(s->clients[i]->out);
-    free(s->clients[i]);
-  }
+  for(int i = 0; i < s->n_clients; i++)
+    client_free(s->clients[i]);
   s->n_clients = 0;
   /* Only our own socket file: a newer daemon may have replaced it since. */
   if(s->unlink_on_close && lstat(s->path, &st) == 0 && st.st_dev == s->dev &&

@@ -1,11 +1,17 @@
-/* server — coachd's control socket: the listening UNIX socket, its clients with bounded
+/* server — coachd's listening sockets: a UNIX (or TCP) listener, its clients with bounded
  * buffers, and the non-blocking poll-driven dispatch of command lines to a command table.
  *
- * The server knows the protocol (protocol.h) but nothing about sessions: each command line is
- * split, looked up in the caller's table, its argument count checked, and handed to the
- * table's handler, which answers through server_reply_*(). It never blocks and never trusts a
- * client: every input is bounded, every bound gives the client a clear ACK, and a slow or
- * stuck client costs only its own buffers.
+ * The server knows the line protocol (protocol.h) but nothing about sessions: each command
+ * line is split, looked up in the caller's table, its argument count checked, and handed to
+ * the table's handler, which answers through server_reply_*(). It never blocks and never
+ * trusts a client: every input is bounded, every bound gives the client a clear ACK, and a
+ * slow or stuck client costs only its own buffers.
+ *
+ * Dialects: what a listener says beyond that is its protocol_dialect (protocol.h): coach's
+ * own (the default), or MPD's (mpd_protocol.h) for coachd's second listener. The dialect gives
+ * the greeting, the codes of the server's own errors, MPD's "@index" in ACKs, command lists,
+ * and the names of idle's events. Everything else (limits, backpressure, timeouts, the peer
+ * check, idle, deferred replies) is the same for every dialect.
  *
  * Integrating it in a main loop that also watches a signalfd, a wake-up eventfd and a timer:
  *
@@ -17,15 +23,24 @@
  *   ... handle fds[0..1], call server_notify() for what changed ...
  *   server_dispatch(srv, fds + 2, n);                       (always, even after a timeout)
  *
- * Semantics, in MPD's manner:
- * - On connect: the peer's uid (SO_PEERCRED) must be ours, else the connection gets
- *   "ACK [9] {} ..." and is closed, with a warning in the log (log.h). Over
+ * Semantics, in MPD's manner (codes below are coach's; a dialect maps them to its own):
+ * - On connect to a UNIX socket: the peer's uid (SO_PEERCRED) must be ours, else the
+ *   connection gets "ACK [9] {} ..." and is closed, with a warning in the log (log.h). Over
  *   SERVER_MAX_CLIENTS, a new connection gets "ACK [7] {} too many clients (limit 64)" and is
- *   closed. Otherwise it gets PROTOCOL_GREETING.
+ *   closed. Otherwise it gets the dialect's greeting. A TCP connection has no uid to check:
+ *   see server_config.password_over_tcp.
  * - Each line gets exactly one reply, in order. Trailing spaces and a trailing CR are ignored.
  *   A line with control bytes or invalid UTF-8 gets ACK [3]; an empty line or unknown command
  *   ACK [1]; a bad argument count ACK [2]; a line longer than SERVER_LINE_MAX ACK [8], after
  *   which the rest of that line is skipped and the connection goes on.
+ * - Command lists (dialects with command_lists, as MPD): "command_list_begin" or
+ *   "command_list_ok_begin" starts collecting lines, unanswered, up to SERVER_LIST_MAX bytes;
+ *   "command_list_end" runs them in order, each as if sent alone (a deferred one included)
+ *   except that its OK is left out, or is "list_OK" after command_list_ok_begin. After the
+ *   last, one OK. The first command that fails ends the list: its ACK carries its index
+ *   ("ACK [code@index]"), and nothing follows. A list too long, or a nested begin, gets an
+ *   ACK and the connection is closed (MPD closes it too), since the lines that would follow
+ *   could not be told apart from commands sent alone. `idle` is refused inside a list.
  * - Backpressure: while a client has unsent output, no more of its lines are executed and its
  *   input is not read (the kernel's socket buffers then push back on the sender). So a client
  *   that floods commands without reading gets every reply, in order, once it reads.
@@ -55,7 +70,9 @@
 
 #include <poll.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "coach_error.h"
 #include "protocol.h"
@@ -66,6 +83,7 @@
 #define SERVER_ARGS_MAX 16                 /* words in one line, command name included */
 #define SERVER_OUTPUT_MAX (64 * 1024)      /* unsent bytes held for one client */
 #define SERVER_CLIENT_TIMEOUT_MS 60000     /* silence before a non-idle client is closed */
+#define SERVER_LIST_MAX (64 * 1024)        /* bytes of one command list's lines */
 #define SERVER_POLLFDS_MAX (1 + SERVER_MAX_CLIENTS) /* what server_pollfds may fill */
 
 typedef struct server server;
@@ -78,6 +96,12 @@ typedef struct server_config {
   void *ctx;                        /* passed to every handler */
   int timeout_ms;                   /* client timeout; 0 means SERVER_CLIENT_TIMEOUT_MS */
   int max_clients;                  /* clients at once; 0 (or more) means SERVER_MAX_CLIENTS */
+  const protocol_dialect *dialect;  /* NULL means coach's own (protocol_dialect_coach) */
+  /* Connections over TCP start locked: until a handler calls server_client_unlock() (MPD's
+   * `password`), they may send only the dialect's open_commands, and anything else gets
+   * ACK [9] {cmd} you don't have permission for "cmd". UNIX connections pass the peer check
+   * instead and are never locked. */
+  bool password_over_tcp;
 } server_config;
 
 /* Listens on the UNIX socket at path (from paths_socket()). Creates the parent directory
@@ -91,6 +115,13 @@ typedef struct server_config {
 coach_rc server_open(server **out, const char *path, const server_config *cfg, char *why,
                      size_t why_len);
 
+/* Listens on TCP at the address sa (IPv4 or IPv6; SO_REUSEADDR, so a restart finds the port
+ * free at once). COACH_E_STATE with "ADDRESS:PORT is in use" when another program listens
+ * there; COACH_E_IO for any other failure, with the system's reason. server_path() then
+ * says "ADDRESS:PORT" (with the port the system chose when sa's was 0). */
+coach_rc server_open_tcp(server **out, const struct sockaddr *sa, socklen_t sa_len,
+                         const server_config *cfg, char *why, size_t why_len);
+
 /* Uses the socket passed by systemd socket activation (sdnotify_listen_fds(), the first of
  * them; extra ones are closed). COACH_E_NOTFOUND when the process was not socket-activated,
  * so the caller can fall back to server_open(); COACH_E_INVALID when the passed fd is not a
@@ -102,7 +133,7 @@ coach_rc server_open_activated(server **out, const server_config *cfg, char *why
  * socket file when this server created it and it is still the same file. NULL is fine. */
 void server_close(server *s);
 
-/* The socket's path, for log lines. */
+/* The socket's path (or "ADDRESS:PORT" over TCP), for log lines. */
 const char *server_path(const server *s);
 /* How many clients are connected now. */
 int server_client_count(const server *s);
@@ -154,6 +185,15 @@ void server_reply_ack(server_client *c, int code, const char *command, const cha
     __attribute__((format(printf, 4, 5)));
 void server_reply_vack(server_client *c, int code, const char *command, const char *fmt,
                        va_list ap) __attribute__((format(printf, 4, 0)));
+/* Closes the connection once what was sent before is out: as the whole answer (MPD's
+ * `close`), or after one (a refused password). Nothing more is read from it. */
+void server_client_close(server_client *c);
+/* Lets a locked connection (server_config.password_over_tcp) send every command. */
+void server_client_unlock(server_client *c);
+/* Who is at the other end, for log lines: "pid 1234" over UNIX, "ADDRESS:PORT" over TCP. */
+const char *server_client_peer(const server_client *c);
+/* Whether the client may send command now: a locked one only the dialect's open commands. */
+bool server_client_may_send(const server_client *c, const char *command);
 /* Parks the client until one of events (PROTOCOL_EVENT_* bits; 0 means all) happens; if one
  * already happened since its last idle, answers at once. */
 void server_client_idle(server_client *c, unsigned events);
@@ -169,12 +209,13 @@ server_ticket server_defer(server_client *c);
 void server_finish_kv(server *s, server_ticket t, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void server_finish_ok(server *s, server_ticket t);
-/* "ACK [code] {command} message" for the command that was deferred. */
+/* "ACK [code] {command} message" for the command that was deferred (its index in a command
+ * list too, for dialects with list_index). */
 void server_finish_ack(server *s, server_ticket t, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* A ready-made handler for the table entry {"idle", 0, PROTOCOL_ARGS_ANY, server_command_idle}:
- * `idle [EVENT...]` with event names from protocol.h (unknown name: ACK [3]). */
+ * `idle [EVENT...]` with the dialect's event names (unknown name: ACK [3]). */
 void server_command_idle(void *ctx, server_client *c, int argc, char **argv);
 
 #endif

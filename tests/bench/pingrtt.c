@@ -1,5 +1,6 @@
-/* pingrtt — round trips of a command on one connection to coachd, for tests/bench/run. A
- * benchmark instrument: it prints figures and leaves judging to the caller.
+/* pingrtt — round trips of a command on one connection to coachd (either of its sockets:
+ * coach's or MPD's), for tests/bench/run. A benchmark instrument: it prints figures and
+ * leaves judging to the caller.
  *
  *   pingrtt SOCKET SECONDS [COMMAND]
  *
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "pingrtt: %s: %s\n", argv[1], strerror(errno));
     return 2;
   }
-  if(!read_reply(fd, buf, sizeof(buf), &len)) { /* the greeting, "OK coach 1" */
+  if(!read_reply(fd, buf, sizeof(buf), &len)) { /* "OK coach 1", or MPD's greeting */
     fputs("pingrtt: no greeting\n", stderr);
     return 2;
   }

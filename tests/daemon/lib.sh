@@ -12,6 +12,13 @@ export COACH_DATA_DIR=$COACH_SOURCE_DIR
 export COACH_NO_AUTOSTART=1
 export XDG_CONFIG_HOME=$T/config
 export XDG_STATE_HOME=$T/state # the practice log (history.h): never the real user's
+# coachd's MPD listener is beside its control socket (src/daemon/mpd_server.h); mpc and
+# python-mpd2 read MPD_HOST.
+export MPD_HOST=$T/run/mpd.socket
+# No session bus unless a test brings its own (test_mpris.sh runs under dbus-run-session and
+# sets COACH_TEST_DBUS=1): a test's coachd must never reach the desktop bus of whoever runs
+# the suite, nor fight another test's coachd for its name there.
+[ -n "${COACH_TEST_DBUS:-}" ] || export DBUS_SESSION_BUS_ADDRESS=unix:path=$T/no-session-bus
 mkdir -p "$T/config/coach/routines"
 # COACH_TEST_OUTPUT: the sound output coachd plays through (ctest runs the playback tests
 # once for each: tests/CMakeLists.txt); auto when unset. The portaudio output is fed in 20 ms

@@ -88,7 +88,8 @@ static bool is_default(const coach_config *c)
          c->log_level == CONFIG_LOG_INFO && c->max_clients == 64 &&
          c->remind.every_ms == 3600000 && c->remind.from_min == 9 * 60 &&
          c->remind.to_min == 18 * 60 && c->remind.days == 0x1F &&
-         !strcmp(c->remind.routine, "lunge");
+         !strcmp(c->remind.routine, "lunge") && c->mpd_enabled && !c->mpd_socket[0] &&
+         !c->mpd_bind[0] && !c->mpd_password[0];
 }
 
 /* Loads fixture `name`, expects failure with rc and a message containing `text` on `line`. */
@@ -206,7 +207,8 @@ static void test_shipped_file(void)
 static void test_bad_files(void)
 {
   expect_bad("unknown_section.ini", COACH_E_INVALID, 4,
-             "unknown section [audoi] (known: audio, pulse, portaudio, voice, routines, daemon, remind, listen)");
+             "unknown section [audoi] (known: audio, pulse, portaudio, voice, routines, daemon, "
+             "remind, listen, mpd)");
   expect_bad("unknown_key.ini", COACH_E_INVALID, 3,
              "unknown key \"volme\" in [audio] (known: output, volume, give_up_after)");
   expect_bad("volume_high.ini", COACH_E_INVALID, 2,
@@ -345,6 +347,50 @@ static void test_good_text(void)
     char text[300];
     snprintf(text, sizeof(text), "[audio]\n;%0189d\n", 0);
     expect_good_text("limit", text, &cfg);
+  }
+}
+
+/* [mpd]: the listener's switch, socket, TCP address and password, and the rule that a bind
+ * other machines can reach needs a password. */
+static void test_mpd(void)
+{
+  coach_config cfg;
+  expect_good_text("mpd", "[mpd]\nenabled = no\nsocket = ~/mpd.sock\nbind = 127.0.0.1:6600\n",
+                   &cfg);
+  CHECK(!cfg.mpd_enabled && !strcmp(cfg.mpd_socket, "/home/tester/mpd.sock") &&
+        !strcmp(cfg.mpd_bind, "127.0.0.1:6600") && !cfg.mpd_password[0]);
+  expect_good_text("mpd_on", "[mpd]\nenabled = yes\nbind = localhost:6600\n", &cfg);
+  CHECK(cfg.mpd_enabled && !strcmp(cfg.mpd_bind, "localhost:6600"));
+  expect_good_text("mpd_v6", "[mpd]\nbind = [::1]:6601\n", &cfg);
+  /* The password may come after the bind it allows. */
+  expect_good_text("mpd_lan", "[mpd]\nbind = 0.0.0.0:6600\npassword = open sesame\n", &cfg);
+  CHECK(!strcmp(cfg.mpd_bind, "0.0.0.0:6600") && !strcmp(cfg.mpd_password, "open sesame"));
+  expect_good_text("mpd_any6", "[mpd]\npassword = x\nbind = [::]:6600\n", &cfg);
+
+  BAD("mpd_open", "[mpd]\nbind = 0.0.0.0:6600\n", 2,
+      "[mpd] bind = 0.0.0.0:6600 lets other machines connect: set [mpd] password too");
+  BAD("mpd_open6", "[mpd]\n\nbind = [::]:6600\n", 3, "set [mpd] password too");
+  BAD("mpd_lan", "[mpd]\nbind = 192.168.1.5:6600\n", 2, "set [mpd] password too");
+  BAD("mpd_noport", "[mpd]\nbind = 127.0.0.1\n", 2,
+      "[mpd] bind: \"127.0.0.1\" is not ADDRESS:PORT (as in 127.0.0.1:6600");
+  BAD("mpd_port0", "[mpd]\nbind = 127.0.0.1:0\n", 2, "the port must be a number from 1 to 65535");
+  BAD("mpd_port_big", "[mpd]\nbind = 127.0.0.1:65536\n", 2, "from 1 to 65535");
+  BAD("mpd_host", "[mpd]\nbind = example.org:6600\n", 2,
+      "\"example.org\" is not a numeric IPv4 address (host names are not looked up");
+  BAD("mpd_v6_bare", "[mpd]\nbind = ::1:6600\n", 2, "is not ADDRESS:PORT");
+  BAD("mpd_v6_bad", "[mpd]\nbind = [::g]:6600\n", 2, "\"::g\" is not an IPv6 address");
+  BAD("mpd_noaddr", "[mpd]\nbind = :6600\n", 2, "names no address before the port");
+  BAD("mpd_bool", "[mpd]\nenabled = maybe\n", 2, "[mpd] enabled = \"maybe\": use yes or no");
+  BAD("mpd_key", "[mpd]\nport = 6600\n", 2,
+      "unknown key \"port\" in [mpd] (known: enabled, socket, bind, password)");
+  {
+    char text[400];
+    snprintf(text, sizeof(text), "[mpd]\npassword = %0130d\n", 0);
+    expect_bad_text("mpd_password", text, strlen(text), 2,
+                    "[mpd] password is too long (at most 127 bytes)");
+    snprintf(text, sizeof(text), "[mpd]\nsocket = /%0120d\n", 0);
+    expect_bad_text("mpd_socket", text, strlen(text), 2,
+                    "[mpd] socket: \"/000");
   }
 }
 
@@ -498,6 +544,7 @@ int main(void)
   test_several();
   test_bad_text();
   test_good_text();
+  test_mpd();
   test_unreadable();
   test_find();
   nftw(tmp_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);

@@ -19,6 +19,7 @@
 #include "../../src/daemon/sdnotify.c"
 #include "../../src/daemon/server.c"
 #include "check.h"
+#include "mpd_protocol.h"
 
 #define WAIT_MS 5000
 #define BIG_VALUE 1000
@@ -127,20 +128,26 @@ static void pump_for(int ms)
     pump();
 }
 
-static conn *conn_open(const char *path)
+/* A non-blocking connection to sa (what names it in a message). */
+static conn *conn_connect(const struct sockaddr *sa, socklen_t len, const char *what)
 {
-  struct sockaddr_un sa;
   conn *c = calloc(1, sizeof(*c));
-  c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  fill_addr(&sa, path);
-  if(connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-    fprintf(stderr, "connect %s: %s\n", path, strerror(errno));
+  c->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if(connect(c->fd, sa, len) < 0) {
+    fprintf(stderr, "connect %s: %s\n", what, strerror(errno));
     close(c->fd);
     free(c);
     return NULL;
   }
   fcntl(c->fd, F_SETFL, O_NONBLOCK);
   return c;
+}
+
+static conn *conn_open(const char *path)
+{
+  struct sockaddr_un sa;
+  fill_addr(&sa, path);
+  return conn_connect((struct sockaddr *)&sa, sizeof(sa), path);
 }
 
 static void conn_close(conn *c)
@@ -766,6 +773,202 @@ static void test_activation(void)
   unlink(path);
 }
 
+/* ------------------------------------------------------------ MPD's dialect */
+
+static void cmd_password(void *ctx, server_client *c, int argc, char **argv)
+{
+  (void)ctx, (void)argc;
+  if(strcmp(argv[1], "secret")) {
+    server_reply_ack(c, MPD_ACK_PASSWORD, NULL, "incorrect password");
+    server_client_close(c);
+    return;
+  }
+  server_client_unlock(c);
+  server_reply_ok(c);
+}
+
+static void cmd_close(void *ctx, server_client *c, int argc, char **argv)
+{
+  (void)ctx, (void)argc, (void)argv;
+  server_client_close(c);
+}
+
+static const protocol_command mpd_like[] = {
+    {"close", 0, 0, cmd_close},     {"echo", 0, PROTOCOL_ARGS_ANY, cmd_echo},
+    {"idle", 0, PROTOCOL_ARGS_ANY, server_command_idle},
+    {"later", 0, 0, cmd_later},     {"password", 1, 1, cmd_password},
+    {"ping", 0, 0, cmd_ok},
+};
+
+static conn *conn_open_tcp(unsigned port)
+{
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return conn_connect((struct sockaddr *)&sa, sizeof(sa), "127.0.0.1");
+}
+
+static conn *mpd_greeted(conn *c)
+{
+  if(c && !expect(c, "OK MPD 0.23.5")) {
+    conn_close(c);
+    return NULL;
+  }
+  return c;
+}
+
+/* Greeting, ACKs with the list index, command lists with every kind of answer in them
+ * (a deferred one too), the lines that end a connection, and idle's MPD names. */
+static void test_mpd_dialect(void)
+{
+  server *keep = srv, *m = NULL;
+  server_config cfg = {.commands = mpd_like, .n_commands = sizeof(mpd_like) / sizeof(mpd_like[0]),
+                       .dialect = &mpd_dialect, .password_over_tcp = true};
+  static const char nul_list[] = "command_list_begin\npi\0ng\ncommand_list_end\n";
+  char why[256] = "", path2[400], big[4000];
+  conn *c;
+  snprintf(path2, sizeof(path2), "%s/mpd/socket", base);
+  CHECKF(server_open(&m, path2, &cfg, why, sizeof(why)) == COACH_OK, "%s", why);
+  if(!m)
+    return;
+  srv = m;
+  c = mpd_greeted(conn_open(path2));
+  CHECK(c != NULL);
+  if(!c)
+    goto out;
+  /* A stray noidle, as python-mpd2 may leave at the start of a connection: no answer. */
+  CHECK(conn_send(c, "noidle\nping\n") && expect(c, "OK") && silent(c, 20));
+  CHECK(conn_send(c, "nosuch\n") && expect(c, "ACK [5@0] {} unknown command \"nosuch\""));
+  CHECK(conn_send(c, "ping x\n") &&
+        expect(c, "ACK [2@0] {ping} wrong number of arguments for \"ping\": expected 0, got 1"));
+  /* Not locked over UNIX: the peer check is its lock. */
+  CHECK(conn_send(c, "echo \"1\"\n") && expect(c, "arg: 1") && expect(c, "OK"));
+
+  CHECK(conn_send(c, "command_list_begin\nping\necho a\ncommand_list_end\n") &&
+        expect(c, "arg: a") && expect(c, "OK") && silent(c, 20));
+  CHECK(conn_send(c, "command_list_ok_begin\nping\necho a\ncommand_list_end\n") &&
+        expect(c, "list_OK") && expect(c, "arg: a") && expect(c, "list_OK") && expect(c, "OK"));
+  CHECK(conn_send(c, "command_list_begin\ncommand_list_end\n") && expect(c, "OK"));
+  /* The first error ends the list, with its index; the line after the list runs. */
+  CHECK(conn_send(c, "command_list_ok_begin\nping\nnosuch\nping\ncommand_list_end\nping\n") &&
+        expect(c, "list_OK") && expect(c, "ACK [5@1] {} unknown command \"nosuch\"") &&
+        expect(c, "OK") && silent(c, 20));
+  CHECK(conn_send(c, "command_list_begin\nping\nping\nping 1\ncommand_list_end\n") &&
+        expect(c, "ACK [2@2] {ping} wrong number of arguments for \"ping\": expected 0, got 1"));
+  /* A deferred command inside a list: the list waits for it, then goes on. */
+  later_ticket = 0;
+  CHECK(conn_send(c, "command_list_ok_begin\nping\nlater\necho b\ncommand_list_end\nping\n") &&
+        expect(c, "list_OK") && silent(c, 50));
+  CHECK(later_ticket != 0);
+  server_finish_ok(srv, later_ticket);
+  CHECK(expect(c, "list_OK") && expect(c, "arg: b") && expect(c, "list_OK") && expect(c, "OK") &&
+        expect(c, "OK"));
+  CHECK(conn_send(c, "command_list_begin\nlater\nping\ncommand_list_end\n") && silent(c, 50));
+  server_finish_ack(srv, later_ticket, MPD_ACK_PLAYER_SYNC, "Not playing");
+  CHECK(expect(c, "ACK [55@0] {later} Not playing") && silent(c, 20));
+  CHECK(conn_send(c, "command_list_begin\nping\nidle\ncommand_list_end\n") &&
+        expect(c, "ACK [55@1] {idle} idle is not allowed in a command list"));
+  CHECK(conn_send_n(c, nul_list, sizeof(nul_list) - 1, WAIT_MS) &&
+        expect(c, "ACK [2@0] {} line holds a NUL byte"));
+  CHECK(conn_send(c, "command_list_end\n") &&
+        expect(c, "ACK [5@0] {} unknown command \"command_list_end\""));
+
+  /* idle with MPD's subsystems. */
+  CHECK(conn_send(c, "idle stored_playlist playlist\n") && silent(c, 20));
+  server_notify(m, MPD_EVENT_PLAYER);
+  CHECK(silent(c, 20));
+  server_notify(m, MPD_EVENT_STORED_PLAYLIST);
+  CHECK(expect(c, "changed: stored_playlist") && expect(c, "OK"));
+  CHECK(conn_send(c, "idle\n") && expect(c, "changed: player") && expect(c, "OK"));
+  CHECK(conn_send(c, "idle bogus\n") &&
+        expect(c, "ACK [2@0] {idle} unknown event \"bogus\" (known: player mixer options "
+                  "database playlist stored_playlist update output partition sticker "
+                  "subscription message neighbor mount)"));
+  /* `close`: no answer, the connection ends. */
+  CHECK(conn_send(c, "close\nping\n") && expect_eof(c));
+  conn_close(c);
+
+  /* A nested begin, and a list over its limit: an ACK, and the connection ends. */
+  c = mpd_greeted(conn_open(path2));
+  CHECK(c && conn_send(c, "command_list_begin\ncommand_list_ok_begin\nping\n") &&
+        expect(c, "ACK [2@0] {} a command list cannot begin inside another: closing the "
+                  "connection") &&
+        expect_eof(c));
+  conn_close(c);
+  c = mpd_greeted(conn_open(path2));
+  memset(big, 'x', sizeof(big) - 2);
+  memcpy(big, "echo ", 5);
+  big[sizeof(big) - 2] = '\n';
+  big[sizeof(big) - 1] = '\0';
+  CHECK(c && conn_send(c, "command_list_begin\n"));
+  for(int i = 0; c && i < SERVER_LIST_MAX / 4000 + 1; i++)
+    conn_send(c, big);
+  CHECK(c && expect(c, "ACK [52@0] {} command list too long (limit 65536 bytes): closing the "
+                       "connection") &&
+        expect_eof(c));
+  conn_close(c);
+
+  /* A deferred reply still reaches a client that has shut down its sending side. */
+  c = mpd_greeted(conn_open(path2));
+  CHECK(c && conn_send(c, "later\n") && silent(c, 50));
+  if(c)
+    shutdown(c->fd, SHUT_WR);
+  pump_for(50);
+  server_finish_ok(srv, later_ticket);
+  CHECK(c && expect(c, "OK") && expect_eof(c));
+  conn_close(c);
+out:
+  server_close(m);
+  srv = keep;
+}
+
+/* Over TCP: locked until the password, a wrong one refused and the connection closed. */
+static void test_mpd_tcp(void)
+{
+  server *keep = srv, *m = NULL;
+  server_config cfg = {.commands = mpd_like, .n_commands = sizeof(mpd_like) / sizeof(mpd_like[0]),
+                       .dialect = &mpd_dialect, .password_over_tcp = true};
+  struct sockaddr_in sa = {.sin_family = AF_INET};
+  char why[256] = "";
+  const char *colon;
+  unsigned port = 0;
+  conn *c;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  CHECKF(server_open_tcp(&m, (struct sockaddr *)&sa, sizeof(sa), &cfg, why, sizeof(why)) ==
+             COACH_OK,
+         "%s", why);
+  if(!m)
+    return;
+  srv = m;
+  colon = strrchr(server_path(m), ':');
+  CHECKF(!strncmp(server_path(m), "127.0.0.1:", 10) && colon && sscanf(colon + 1, "%u", &port) == 1 &&
+             port > 0,
+         "%s", server_path(m));
+  /* The port is taken: a second listener says so. */
+  {
+    server *again = NULL;
+    struct sockaddr_in same = sa;
+    same.sin_port = htons((uint16_t)port);
+    CHECK(server_open_tcp(&again, (struct sockaddr *)&same, sizeof(same), &cfg, why,
+                          sizeof(why)) == COACH_E_STATE);
+    CHECKF(strstr(why, "is in use") != NULL, "%s", why);
+  }
+  c = mpd_greeted(conn_open_tcp(port));
+  CHECK(c && conn_send(c, "echo x\n") &&
+        expect(c, "ACK [4@0] {echo} you don't have permission for \"echo\""));
+  CHECK(c && conn_send(c, "ping\n") && expect(c, "OK"));
+  CHECK(c && conn_send(c, "command_list_begin\nping\necho y\ncommand_list_end\n") &&
+        expect(c, "ACK [4@1] {echo} you don't have permission for \"echo\""));
+  CHECK(c && conn_send(c, "password secret\necho x\n") && expect(c, "OK") &&
+        expect(c, "arg: x") && expect(c, "OK"));
+  conn_close(c);
+  c = mpd_greeted(conn_open_tcp(port));
+  CHECK(c && conn_send(c, "password guess\nping\n") &&
+        expect(c, "ACK [3@0] {password} incorrect password") && expect_eof(c));
+  conn_close(c);
+  server_close(m);
+  srv = keep;
+}
+
 static void test_close(void)
 {
   struct stat st;
@@ -788,6 +991,10 @@ static void test_close(void)
   rmdir(lock);
   snprintf(lock, sizeof(lock), "%s/notify", base);
   unlink(lock);
+  snprintf(lock, sizeof(lock), "%s/mpd/socket.lock", base);
+  unlink(lock);
+  snprintf(lock, sizeof(lock), "%s/mpd", base);
+  rmdir(lock);
   CHECKF(rmdir(base) == 0, "%s left behind: %s", base, strerror(errno));
 }
 
@@ -808,6 +1015,8 @@ int main(void)
   test_other_uid();
   test_sdnotify();
   test_activation();
+  test_mpd_dialect();
+  test_mpd_tcp();
   test_close();
   return check_done();
 }
