@@ -514,6 +514,21 @@ static void end_session(player *p, player_state state, const char *error)
   announce(p, PROTOCOL_EVENT_PLAYER);
 }
 
+/* A session that played to its end. A `say` whose line is still being made was not part of
+ * it: it is said on its own when the line comes (line_ready), not refused as end_session()
+ * refuses it when a session is stopped. Without this, a say sent while another lone say was
+ * finishing was answered "the session ended" and never heard (daemon.crash_text, ASan). */
+static void finish_session(player *p)
+{
+  pending_say keep[SAYS_PENDING_MAX];
+  size_t n = p->n_says;
+  memcpy(keep, p->says, n * sizeof(keep[0]));
+  p->n_says = 0;
+  end_session(p, PLAYER_STOPPED, NULL);
+  memcpy(p->says, keep, n * sizeof(keep[0]));
+  p->n_says = n;
+}
+
 /* Sets the feed up for a new stretch of sound: a chime of its own when intro, then the
  * timeline from frame tl at ring position base (the chime's lead later when it rings first). */
 static void begin_at(player *p, int64_t tl, bool intro, int64_t lead_ms)
@@ -1026,7 +1041,7 @@ static void tick(player *p)
   }
   else if(p->end_marked && feed_drained(p->feed)) {
     log_msg(LVL_INFO, "session %s finished", p->routine_name[0] ? p->routine_name : "(say)");
-    end_session(p, PLAYER_STOPPED, NULL);
+    finish_session(p);
     return;
   }
   if(p->sc) {
