@@ -149,7 +149,10 @@ static int autostart(const char *socket_path)
     if(null >= 0) {
       dup2(null, STDIN_FILENO);
       dup2(log >= 0 ? log : null, STDOUT_FILENO);
-      dup2(log >= 0 ? log : null, STDERR_FILENO);
+      /* Without a log (its folder cannot be made: XDG_RUNTIME_DIR missing, say), coachd's
+       * messages, which say why it cannot start, go to this terminal. */
+      if(log >= 0)
+        dup2(log, STDERR_FILENO);
     }
     /* A second fork so coachd is not our child: this coach may exit at once. */
     if(fork() != 0)
@@ -166,8 +169,12 @@ static int autostart(const char *socket_path)
     struct timespec ts = {0, 10 * 1000000L};
     nanosleep(&ts, NULL);
   }
-  fprintf(stderr, "coach: started coachd, but it did not answer within %d s (its log: %s)\n",
-          AUTOSTART_WAIT_MS / 1000, logpath);
+  if(access(logpath, F_OK) == 0)
+    fprintf(stderr, "coach: started coachd, but it did not answer within %d s (its log: %s)\n",
+            AUTOSTART_WAIT_MS / 1000, logpath);
+  else
+    fprintf(stderr, "coach: started coachd, but it did not answer within %d s (it could not "
+            "write its log at %s; what it said is above)\n", AUTOSTART_WAIT_MS / 1000, logpath);
   errno = ETIMEDOUT;
   return -2;
 }
