@@ -19,22 +19,6 @@ static tone_kind tone_of(cue_kind k)
   }
 }
 
-/* First cue that may still sound at frame: cues are sorted by start and none is longer than
- * longest_cue, so nothing before start - longest_cue can reach it. */
-static size_t first_cue_near(const timeline *t, int64_t frame)
-{
-  int64_t from = frame - t->longest_cue;
-  size_t lo = 0, hi = t->n_cues;
-  while(lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if(t->cues[mid].start < from)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
 /* 1 inside speech, 0 far from it, raised-cosine ramps of `ramp` frames on both sides. */
 static void speech_presence(int64_t start, int64_t frames, int64_t ramp, int64_t frame,
                             float *presence, size_t n)
@@ -85,7 +69,7 @@ static size_t render_chunk(const timeline *t, const clip_set *clips, const mixer
   memset(presence, 0, n * sizeof(float));
 
   /* Speech cues reach `ramp` beyond their ends in the duck curve, so look that much wider. */
-  for(size_t i = first_cue_near(t, frame - ramp); i < t->n_cues; i++) {
+  for(size_t i = timeline_first_cue_near(t, frame - ramp); i < t->n_cues; i++) {
     const cue *c = &t->cues[i];
     if(c->start >= end + ramp)
       break;

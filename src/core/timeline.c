@@ -679,6 +679,20 @@ const char *timeline_breath_phase(const timeline *t, int64_t frame)
   return "hold";
 }
 
+size_t timeline_first_cue_near(const timeline *t, int64_t frame)
+{
+  int64_t from = frame - t->longest_cue;
+  size_t lo = 0, hi = t->n_cues;
+  while(lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if(t->cues[mid].start < from)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 int64_t timeline_resume_point(const timeline *t, int64_t frame)
 {
   if(!t->n_steps || frame <= 0)
@@ -694,17 +708,8 @@ int64_t timeline_resume_point(const timeline *t, int64_t frame)
     if(k < s->cycles)
       return s->breath_start + k * cycle;
   }
-  /* A cue is at most longest_cue long: only those starting within that before frame reach
-   * it. Cues are sorted by start: find the first of them by bisection. */
-  size_t lo = 0, hi = t->n_cues;
-  while(lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if(t->cues[mid].start < frame - t->longest_cue)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  for(size_t i = lo; i < t->n_cues && t->cues[i].start <= frame; i++) {
+  for(size_t i = timeline_first_cue_near(t, frame); i < t->n_cues && t->cues[i].start <= frame;
+      i++) {
     const cue *c = &t->cues[i];
     if(c->kind == CUE_SPEECH && c->start + c->frames > frame)
       return c->start;

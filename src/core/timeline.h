@@ -103,6 +103,11 @@ void timeline_free(timeline *t);
 /* Index of the step playing at frame (the last step for frames past the end). */
 size_t timeline_step_at(const timeline *t, int64_t frame);
 
+/* The index of the first cue that may still sound at frame: cues are sorted by start and none
+ * is longer than longest_cue, so nothing starting before frame - longest_cue reaches it
+ * (n_cues when none can). Bisection: the mixer calls it for every block. */
+size_t timeline_first_cue_near(const timeline *t, int64_t frame);
+
 /* "in", "hold", "out" while a breathe step plays at frame, else NULL. */
 const char *timeline_breath_phase(const timeline *t, int64_t frame);
 

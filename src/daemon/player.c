@@ -229,8 +229,7 @@ static int64_t heard_tl(const player *p)
 
 /* Whether the listener may listen: no spoken line (cue or `say` overlay) or chime sounds
  * within [heard - PLAYER_MIC_AFTER_MS, heard + PLAYER_MIC_BEFORE_MS + a tick) (the tick:
- * this is worked out only as often as the engine ticks). Cues are sorted by start and none is
- * longer than longest_cue, so the search starts where one could still sound. */
+ * this is worked out only as often as the engine ticks). */
 static bool mic_may_listen(const player *p)
 {
   if(!p->active || p->paused || p->lost || !p->sc)
@@ -243,15 +242,8 @@ static bool mic_may_listen(const player *p)
   if(p->intro && feed_heard_pos(p->feed) < p->intro_at + (uint64_t)p->intro_cue.frames +
                                                (uint64_t)(pos - from))
     return false;
-  size_t lo = 0, hi = t->n_cues;
-  while(lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if(t->cues[mid].start < from - t->longest_cue)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  for(size_t i = lo; i < t->n_cues && t->cues[i].start < to; i++) {
+  for(size_t i = timeline_first_cue_near(t, from); i < t->n_cues && t->cues[i].start < to;
+      i++) {
     const cue *c = &t->cues[i];
     if(c->kind != CUE_BREATH_IN && c->kind != CUE_BREATH_OUT && c->start + c->frames > from)
       return false;
