@@ -64,8 +64,9 @@ check "mpc pause: silent" soundstat "$rec" quiet-between $((t + 250)) $((t + 120
 t=$(record_ms)
 check "playerctl play-pause resumes what mpc paused" pc play-pause
 pc_is "status: Playing again" Playing status
-record_wait_ms $((t + 1000))
-check "playerctl play-pause: heard again" soundstat "$rec" loud-between "$t" $((t + 1000))
+# Within 2 s: playerctl goes through the session bus, which a loaded machine slows too.
+record_wait_ms $((t + 2000))
+check "playerctl play-pause: heard again" soundstat "$rec" loud-between "$t" $((t + 2000))
 pc_is "metadata: the breathing step is the title" tones metadata xesam:title
 pc_is "metadata: the routine's title is the album" "Steady tones" metadata xesam:album
 pc_is "metadata: the artist is coach" coach metadata xesam:artist
